@@ -1,0 +1,8 @@
+export { ManagedProcess, type ManagedProcessOptions, type ExitInfo } from './managed-process.js';
+export { findFreePort } from './free-port.js';
+export { waitUntil, type WaitUntilOptions } from './wait-until.js';
+export { tcpProbe, httpProbe, redisPingProbe } from './probes.js';
+export { findExecutable, requireExecutable } from './find-executable.js';
+export { startRedisServer, type RedisServerOptions, type RunningRedisServer } from './redis-server.js';
+export { startNginx, reloadNginx, nginxInstallHint, type NginxOptions } from './nginx.js';
+export { isGroupAlive } from './orphan-guard.js';
