@@ -5,7 +5,7 @@
  * expected. Called once, at the entry point.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { HlscdnError, errorMessage } from '../errors.js';
 import { configSchema, type HlscdnConfig } from './schema.js';
 import { listConfigLeaves, type ConfigLeaf } from './schema-walk.js';

@@ -23,12 +23,11 @@ export interface ServeOptions {
 export function startHttpServer(app: Hono<any, any, any>, options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
-    let server: ServerType;
     const onError = (error: NodeJS.ErrnoException) => {
       const hint = error.code === 'EADDRINUSE' ? `port ${options.port} on ${host} is already in use: stop what holds it or choose another port` : error.message;
       reject(new HlscdnError('unavailable', `cannot listen on ${host}:${options.port}: ${hint}`, { cause: error }));
     };
-    server = serve({ fetch: app.fetch, hostname: host, port: options.port }, (info: AddressInfo) => {
+    const server: ServerType = serve({ fetch: app.fetch, hostname: host, port: options.port }, (info: AddressInfo) => {
       server.off('error', onError);
       const shownHost = host.includes(':') ? `[${host}]` : host;
       let closing: Promise<void> | undefined;
