@@ -46,6 +46,11 @@ describe('loadConfig', () => {
     expect(config.log.level).toBe('warn');
   });
 
+  it('splits comma-separated lists', () => {
+    const config = loadConfig({ env: { HLSCDN_EDGE_ORIGINS: 'http://127.0.0.1:8080, http://127.0.0.1:8082' } });
+    expect(config.edge.origins).toEqual(['http://127.0.0.1:8080', 'http://127.0.0.1:8082']);
+  });
+
   it('reads secrets from <VAR>_FILE', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hlscdn-config-'));
     writeFileSync(join(dir, 'token'), 's3cret-token\n');
@@ -84,6 +89,6 @@ describe('redactConfig', () => {
 
   it('knows which leaves are secret from the schema', () => {
     const secrets = listConfigLeaves(configSchema).filter((l) => l.secret).map((l) => l.env);
-    expect(secrets.sort()).toEqual(['HLSCDN_API_TOKEN', 'HLSCDN_REDIS_PASSWORD', 'HLSCDN_STORE_S3_SECRET_ACCESS_KEY', 'HLSCDN_STORE_S3_SESSION_TOKEN']);
+    expect(secrets.sort()).toEqual(['HLSCDN_API_TOKEN', 'HLSCDN_REDIS_PASSWORD', 'HLSCDN_SIGNING_SECRET', 'HLSCDN_STORE_S3_SECRET_ACCESS_KEY', 'HLSCDN_STORE_S3_SESSION_TOKEN']);
   });
 });

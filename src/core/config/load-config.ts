@@ -90,6 +90,8 @@ function coerce(raw: string, leaf: ConfigLeaf): unknown {
     if (['0', 'false', 'no', 'off'].includes(v)) return false;
     return raw;
   }
+  // Lists are comma-separated in the environment: HLSCDN_EDGE_ORIGINS=http://a:8080,http://b:8080
+  if (leaf.kind === 'array') return raw.split(',').map((item) => item.trim()).filter(Boolean);
   return raw;
 }
 

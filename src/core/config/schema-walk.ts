@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { isSecretSchema } from './secret.js';
 
-export type LeafKind = 'string' | 'number' | 'boolean' | 'enum' | 'other';
+export type LeafKind = 'string' | 'number' | 'boolean' | 'enum' | 'array' | 'other';
 
 export interface ConfigLeaf {
   path: readonly string[];
@@ -44,6 +44,6 @@ export function listConfigLeaves(schema: z.ZodType, path: string[] = []): Config
   if (def.type === 'object' && def.shape) {
     return Object.entries(def.shape).flatMap(([key, child]) => listConfigLeaves(child, [...path, key]));
   }
-  const kind: LeafKind = def.type === 'string' ? 'string' : def.type === 'number' ? 'number' : def.type === 'boolean' ? 'boolean' : def.type === 'enum' ? 'enum' : 'other';
+  const kind: LeafKind = def.type === 'string' ? 'string' : def.type === 'number' ? 'number' : def.type === 'boolean' ? 'boolean' : def.type === 'enum' ? 'enum' : def.type === 'array' ? 'array' : 'other';
   return [{ path, env: envNameFor(path), kind, secret }];
 }

@@ -6,3 +6,4 @@ export { findExecutable, requireExecutable } from './find-executable.js';
 export { startRedisServer, type RedisServerOptions, type RunningRedisServer } from './redis-server.js';
 export { startNginx, reloadNginx, nginxInstallHint, type NginxOptions } from './nginx.js';
 export { isGroupAlive } from './orphan-guard.js';
+export { hlscdnCommand, type SelfCommand } from './self-command.js';

@@ -1,0 +1,179 @@
+/**
+ * One edge: renders its nginx config, runs nginx under the process harness,
+ * and runs the agent that heartbeats into the registry. Draining (SIGTERM, a
+ * drain request through the registry, or the autoscaler) announces the edge as
+ * draining, waits for viewers' connections to end (bounded), stops nginx with
+ * SIGQUIT so in-flight responses finish, then deregisters.
+ */
+import { EventEmitter } from 'node:events';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Hono } from 'hono';
+import type { EdgeConfig, RedisConfig, SigningConfig } from '../core/config/index.js';
+import { HlscdnError } from '../core/errors.js';
+import { startHttpServer, type RunningServer } from '../core/http/serve.js';
+import { mountServiceRoutes } from '../core/http/service-routes.js';
+import type { Logger } from '../core/logger.js';
+import { createMetricsRegistry } from '../core/metrics.js';
+import { findFreePort, httpProbe, startNginx, waitUntil, type ManagedProcess } from '../core/process/index.js';
+import { EdgeRegistryWriter } from '../edge-registry/index.js';
+import { EdgeAgent } from './agent/edge-agent.js';
+import { edgeGauges } from './edge-metrics.js';
+import { parseEdgeConfigOptions, renderEdgeConfig } from './nginx-config/index.js';
+
+export interface EdgeServiceOptions {
+  edge: EdgeConfig;
+  redis: RedisConfig & { url: string };
+  signing: SigningConfig;
+  logger: Logger;
+  /** Base of relative data directories. */
+  cwd: string;
+}
+
+export interface EdgeServiceEvents {
+  /** nginx is gone and the edge deregistered (after a drain, or nginx died). */
+  stopped: [reason: string];
+}
+
+export class EdgeService extends EventEmitter<EdgeServiceEvents> {
+  private draining: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly id: string,
+    readonly url: string,
+    readonly statusUrl: string,
+    readonly agentUrl: string,
+    private readonly nginx: ManagedProcess,
+    readonly agent: EdgeAgent,
+    private readonly writer: EdgeRegistryWriter,
+    private readonly agentServer: RunningServer,
+    private readonly options: EdgeServiceOptions,
+  ) {
+    super();
+    nginx.once('exit', (info) => {
+      if (this.draining || this.stopping) return;
+      options.logger.error({ ...info }, 'nginx exited unexpectedly: deregistering the edge');
+      void this.shutdown('nginx exited');
+    });
+    agent.on('drain-requested', () => void this.drain());
+  }
+
+  static async start(options: EdgeServiceOptions): Promise<EdgeService> {
+    const { edge, logger } = options;
+    const id = edge.id ?? `edge-${edge.port}`;
+    const dataDir = resolve(options.cwd, edge.dataDir ?? join('data', 'edges', id));
+    const prefixDir = join(dataDir, 'nginx');
+    const cacheDir = join(dataDir, 'cache');
+    await mkdir(prefixDir, { recursive: true });
+    await mkdir(cacheDir, { recursive: true });
+    const statusPort = edge.statusPort || (await findFreePort());
+    const parsed = parseEdgeConfigOptions({
+      edgeId: id,
+      listenHost: edge.host,
+      listenPort: edge.port,
+      statusPort,
+      origins: edge.origins,
+      cacheDir,
+      cacheMaxSize: edge.cacheMaxSize,
+      playlistTtlSeconds: edge.playlistTtlSeconds,
+      segmentTtlSeconds: edge.segmentTtlSeconds,
+      lockTimeoutSeconds: edge.lockTimeoutSeconds,
+      signedUrls: options.signing.secret ? { enabled: true, secret: options.signing.secret } : { enabled: false },
+      prefixDir,
+      // As root, nginx workers would drop to "nobody" and could not write the cache.
+      ...(process.getuid?.() === 0 && { user: 'root' }),
+    });
+    if (!parsed.ok) throw new HlscdnError('invalid-config', parsed.error.message);
+    const configFile = join(prefixDir, 'nginx.conf');
+    // The file may hold the signing secret.
+    await writeFile(configFile, renderEdgeConfig(parsed.value), { mode: 0o600 });
+    const statusUrl = `http://127.0.0.1:${statusPort}`;
+    const nginx = await startNginx({ name: `nginx:${id}`, prefixDir, configFile, probe: httpProbe(`${statusUrl}/healthz`), logger });
+
+    const publicUrl = edge.publicUrl ?? `http://${edge.host === '0.0.0.0' ? '127.0.0.1' : edge.host}:${edge.port}`;
+    const writer = new EdgeRegistryWriter({
+      redis: { url: options.redis.url, username: options.redis.username, password: options.redis.password },
+      keyPrefix: options.redis.keyPrefix,
+      ttlMs: edge.ttlMs,
+      logger,
+    });
+    const agent = new EdgeAgent({
+      id,
+      publicUrl: publicUrl.replace(/\/$/, ''),
+      zone: edge.zone,
+      capacity: { weight: edge.capacity.weight, egressBytesPerSec: (edge.capacity.egressMbps * 1e6) / 8, connections: edge.capacity.connections },
+      stubStatusUrl: `${statusUrl}/nginx_status`,
+      accessLogPath: parsed.value.accessLogPath,
+      cacheDir,
+      sink: writer,
+      logger,
+      heartbeatMs: edge.heartbeatMs,
+    });
+    const registry = createMetricsRegistry({ service: 'edge' });
+    agent.on('heartbeat', edgeGauges(registry));
+    const app = new Hono();
+    const nginxAnswers = httpProbe(`${statusUrl}/healthz`);
+    mountServiceRoutes(app, {
+      registry,
+      checks: [
+        {
+          name: 'nginx',
+          check: async () => {
+            if (!nginx.running || !(await nginxAnswers())) throw new Error('nginx is not answering on its status port');
+          },
+        },
+      ],
+    });
+    const agentServer = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
+    await agent.start();
+    logger.info({ id, url: publicUrl, status: statusUrl, agent: agentServer.url }, 'edge serving');
+    return new EdgeService(id, publicUrl, statusUrl, agentServer.url, nginx, agent, writer, agentServer, options);
+  }
+
+  /** pid of the nginx master process. */
+  get nginxPid(): number {
+    return this.nginx.pid;
+  }
+
+  /**
+   * Stops taking new viewers: the registry shows the edge as draining (the
+   * rewriter sends it nothing new), waits for open connections to end or the
+   * drain timeout, then stops nginx gracefully and deregisters. Idempotent.
+   */
+  drain(): Promise<void> {
+    this.draining ??= this.doDrain();
+    return this.draining;
+  }
+
+  /** Same as drain: an edge never stops without letting its viewers go first. */
+  close(): Promise<void> {
+    return this.drain();
+  }
+
+  private async doDrain(): Promise<void> {
+    const { logger, edge } = this.options;
+    logger.info({ timeoutSec: edge.drainTimeoutSec }, 'draining');
+    await this.agent.drain();
+    try {
+      await waitUntil(async () => (await this.agent.refreshConnections()) <= 1, { timeoutMs: edge.drainTimeoutSec * 1000, intervalMs: 250, what: 'viewer connections to end' });
+    } catch {
+      logger.warn({ connections: this.agent.activeConnections - 1 }, 'drain timeout: stopping with connections still open');
+    }
+    await this.shutdown('drained');
+  }
+
+  private shutdown(reason: string): Promise<void> {
+    this.stopping ??= this.doShutdown(reason);
+    return this.stopping;
+  }
+
+  private async doShutdown(reason: string): Promise<void> {
+    await this.nginx.stop();
+    await this.agent.close({ deregister: true });
+    await this.writer.close();
+    await this.agentServer.close();
+    this.options.logger.info({ reason }, 'edge stopped');
+    this.emit('stopped', reason);
+  }
+}
