@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
 import type { EdgeConfig, RedisConfig, SigningConfig } from '../core/config/index.js';
 import { HlscdnError } from '../core/errors.js';
+import { redisOptionsFromConfig } from '../core/redis/index.js';
 import { startHttpServer, type RunningServer } from '../core/http/serve.js';
 import { mountServiceRoutes } from '../core/http/service-routes.js';
 import type { Logger } from '../core/logger.js';
@@ -93,7 +94,7 @@ export class EdgeService extends EventEmitter<EdgeServiceEvents> {
 
     const publicUrl = edge.publicUrl ?? `http://${edge.host === '0.0.0.0' ? '127.0.0.1' : edge.host}:${edge.port}`;
     const writer = new EdgeRegistryWriter({
-      redis: { url: options.redis.url, username: options.redis.username, password: options.redis.password },
+      redis: redisOptionsFromConfig(options.redis),
       keyPrefix: options.redis.keyPrefix,
       ttlMs: edge.ttlMs,
       logger,

@@ -1,6 +1,7 @@
 /** `hlscdn edges list|drain`: the fleet as the registry sees it, and asking one edge to drain. */
 import { Command } from 'commander';
 import { EdgeRegistryView, EdgeRegistryWriter, type EdgeRecord } from '../../edge-registry/index.js';
+import { redisOptionsFromConfig } from '../../core/redis/index.js';
 import { cliContext } from '../cli-context.js';
 import { requireRedis } from '../require-redis.js';
 import { exitCodeFor, reportFatal } from '../service-runner.js';
@@ -15,7 +16,7 @@ export function edgesCommand(): Command {
       await oneShot(async () => {
         const { config, logger } = cliContext(command, 'cli');
         const redis = requireRedis(config.redis);
-        const view = new EdgeRegistryView({ redis: { url: redis.url, username: redis.username, password: redis.password }, keyPrefix: redis.keyPrefix, ttlMs: config.edge.ttlMs, logger });
+        const view = new EdgeRegistryView({ redis: redisOptionsFromConfig(redis), keyPrefix: redis.keyPrefix, ttlMs: config.edge.ttlMs, logger });
         try {
           await view.start();
           const { edges: records } = view.snapshot();
@@ -32,7 +33,7 @@ export function edgesCommand(): Command {
       await oneShot(async () => {
         const { config, logger } = cliContext(command, 'cli');
         const redis = requireRedis(config.redis);
-        const writer = new EdgeRegistryWriter({ redis: { url: redis.url, username: redis.username, password: redis.password }, keyPrefix: redis.keyPrefix, ttlMs: config.edge.ttlMs, logger });
+        const writer = new EdgeRegistryWriter({ redis: redisOptionsFromConfig(redis), keyPrefix: redis.keyPrefix, ttlMs: config.edge.ttlMs, logger });
         try {
           const { alreadyRequested } = await writer.requestDrain(id);
           console.log(alreadyRequested ? `edge ${id} was already draining` : `edge ${id} asked to drain`);

@@ -2,3 +2,4 @@
 export { createRedisConnection, describeTarget, redisOptionsFor, type RedisConnectionOptions } from './redis-connection.js';
 export { redisErrorCode, toRedisError, type RedisErrorContext } from './redis-errors.js';
 export { closeRedis, waitForReady, type WaitForReadyOptions } from './wait-for-ready.js';
+export { redisOptionsFromConfig } from './redis-options-from-config.js';

@@ -1,0 +1,81 @@
+/** The CLI as a user runs it: help, config print/env, and refusing bad configuration with one clear message. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { hlscdnCommand } from '../../src/core/process/index.js';
+import { formatEdgeTable } from '../../src/cli/commands/edges-command.js';
+
+const run = promisify(execFile);
+const cli = hlscdnCommand();
+
+async function hlscdn(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(cli.command, [...cli.args, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('hlscdn CLI', () => {
+  it('lists its commands in --help', async () => {
+    const { code, stdout } = await hlscdn(['--help']);
+    expect(code).toBe(0);
+    for (const command of ['up', 'origin', 'edge', 'edges', 'config']) expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+  });
+
+  it('prints the effective configuration with secrets redacted', async () => {
+    const { code, stdout } = await hlscdn(['config', 'print'], { HLSCDN_ORIGIN_PORT: '9123', HLSCDN_API_TOKEN: 'sup3r-secret-token', REDIS_URL: 'redis://:hunter2@127.0.0.1:6379' });
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout) as { origin: { port: number }; api: { token: string }; redis: { url: string } };
+    expect(printed.origin.port).toBe(9123);
+    expect(printed.api.token).toBe('[redacted]');
+    expect(stdout).not.toContain('sup3r-secret-token');
+    expect(stdout).not.toContain('hunter2');
+  });
+
+  it('refuses an invalid configuration with exit code 2 and every bad field named', async () => {
+    const { code, stderr } = await hlscdn(['config', 'print'], { HLSCDN_ORIGIN_PORT: '99999', HLSCDN_EDGE_CAPACITY_WEIGHT: 'heavy' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('origin.port (HLSCDN_ORIGIN_PORT)');
+    expect(stderr).toContain('edge.capacity.weight (HLSCDN_EDGE_CAPACITY_WEIGHT)');
+    expect(stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
+  });
+
+  it('asks for Redis when a registry command has none', async () => {
+    const { code, stderr } = await hlscdn(['edges', 'list']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('set REDIS_URL');
+  });
+
+  it('lists the environment variables it reads', async () => {
+    const { stdout } = await hlscdn(['config', 'env']);
+    expect(stdout).toMatch(/HLSCDN_ORIGIN_PORT\s+origin\.port/);
+    expect(stdout).toMatch(/HLSCDN_API_TOKEN\s+api\.token\s+\(secret; or HLSCDN_API_TOKEN_FILE\)/);
+  });
+});
+
+describe('formatEdgeTable', () => {
+  it('prints one aligned row per edge with load, hit ratio and heartbeat age', () => {
+    const table = formatEdgeTable(
+      [
+        {
+          version: 1,
+          id: 'edge-a',
+          url: 'http://127.0.0.1:8081',
+          capacity: { weight: 1, egressBytesPerSec: 125e6, connections: 100 },
+          state: 'draining',
+          load: { activeConnections: 3, requestsPerSec: 12.5, egressBytesPerSec: 2_500_000, cacheHitRatio: 0.97, upstreamErrors: 0, cacheBytes: 0 },
+          startedAt: 0,
+          heartbeatAt: 9_500,
+        },
+      ],
+      10_000,
+    );
+    const [header, row] = table.split('\n');
+    expect(header).toMatch(/^ID\s+URL\s+ZONE\s+STATE\s+CONNS\s+REQ\/S\s+EGRESS\s+HIT%\s+ERRORS\s+AGE$/);
+    expect(row).toMatch(/^edge-a\s+http:\/\/127\.0\.0\.1:8081\s+-\s+draining\s+3\s+12\.5\s+20\.0Mb\/s\s+97\s+0\s+0\.5s$/);
+    expect(formatEdgeTable([], 0)).toBe('no live edges');
+  });
+});
