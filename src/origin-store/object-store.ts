@@ -36,6 +36,7 @@ export interface GetOptions {
 }
 
 export type GetResult =
+  /** `body` holds a file descriptor (fs) or a socket (s3) until it is read to the end or destroyed. */
   | { kind: 'body'; meta: ObjectMeta; body: Readable; range?: { start: number; end: number } }
   | { kind: 'not-modified'; meta: ObjectMeta }
   | { kind: 'not-found' }
