@@ -169,9 +169,12 @@ describe('edge tier', () => {
     view.on('leave', (e) => e.id === 'edge-e' && states.push('left'));
     const stopped = new Promise((resolve) => extra.once('stopped', resolve));
     const writer = new EdgeRegistryWriter({ redis: { url: redis.url } });
+    const drainAskedAt = Date.now();
     await writer.requestDrain('edge-e');
     await writer.close();
     expect(await stopped).toBe('drained');
+    // No viewer is connected, so the drain must not sit out its 5 s timeout (the agent's own probes don't count).
+    expect(Date.now() - drainAskedAt).toBeLessThan(3_000);
     await waitUntil(() => !view.snapshot().edges.some((e) => e.id === 'edge-e'), { timeoutMs: 3_000, what: 'edge-e to leave' });
     expect(states[0]).toBe('draining');
   });

@@ -1,5 +1,6 @@
 /** Readiness probes for child programs: a TCP connect, an HTTP 2xx, a Redis PING. */
 import { connect } from 'node:net';
+import { plainGet } from '../http/plain-get.js';
 
 export function tcpProbe(host: string, port: number, timeoutMs = 1_000): () => Promise<boolean> {
   return () =>
@@ -15,12 +16,12 @@ export function tcpProbe(host: string, port: number, timeoutMs = 1_000): () => P
     });
 }
 
+/** A 2xx answer, on a connection closed afterwards (a pooled socket would count as a viewer on nginx). */
 export function httpProbe(url: string, timeoutMs = 1_000): () => Promise<boolean> {
   return async () => {
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-      await res.body?.cancel();
-      return res.ok;
+      const { status } = await plainGet(url, timeoutMs);
+      return status >= 200 && status < 300;
     } catch {
       return false;
     }

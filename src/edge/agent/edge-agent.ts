@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../../core/logger.js';
 import { errorMessage } from '../../core/errors.js';
+import { plainGet } from '../../core/http/plain-get.js';
 import type { EdgeRecord } from '../../edge-registry/index.js';
 import { AccessLogTailer } from './access-log-tailer.js';
 import { directoryBytes } from './cache-usage.js';
@@ -179,11 +180,11 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
 
   private async readStubStatus(): Promise<void> {
     try {
-      const res = await fetch(this.options.stubStatusUrl, { signal: AbortSignal.timeout(1_000) });
-      const parsed = parseStubStatus(await res.text());
+      const parsed = parseStubStatus((await plainGet(this.options.stubStatusUrl)).body);
       if (parsed.ok) this.lastStub = parsed.value;
     } catch {
       // nginx busy or restarting: keep the last figures.
     }
   }
 }
+
