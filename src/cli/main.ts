@@ -1,5 +1,6 @@
 /** The `hlscdn` command line: one binary, a subcommand per service. */
 import { Command } from 'commander';
+import { autoscalerCommand } from './commands/autoscaler-command.js';
 import { configCommand } from './commands/config-command.js';
 import { edgeCommand } from './commands/edge-command.js';
 import { edgesCommand } from './commands/edges-command.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   program.addCommand(originCommand());
   program.addCommand(edgeCommand());
   program.addCommand(edgesCommand());
+  program.addCommand(autoscalerCommand());
   program.addCommand(configCommand());
   return program;
 }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { secretString } from './secret.js';
+import { autoscalerSchema } from '../../autoscaler/config.js';
 
 const port = z.int().min(0).max(65535);
 const host = z.string().min(1);
@@ -115,6 +116,7 @@ export const configSchema = z.object({
   api: apiSchema.prefault({}),
   edge: edgeSchema.prefault({}),
   signing: signingSchema.prefault({}),
+  autoscaler: autoscalerSchema.prefault({}),
 });
 
 export type HlscdnConfig = z.infer<typeof configSchema>;

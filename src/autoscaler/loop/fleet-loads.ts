@@ -1,0 +1,86 @@
+/**
+ * From what the registry shows and what the actuator says it runs, to the rows
+ * the policy decides on. Pure: the caller passes the time and keeps the returned
+ * `pendingSince` for the next tick.
+ *
+ * - A live registry record is a ready edge, with its reported load.
+ * - An edge the actuator launched that has no record yet is *pending*: booting
+ *   capacity with zero load (the policy counts it as current, so it does not ask
+ *   for the same edges again while they start).
+ * - A pending edge that has not registered after `bootTimeoutMs` is *stuck*: it
+ *   no longer counts as capacity, so the policy replaces it. It is reported,
+ *   not removed: an operator should look at why it never came up.
+ * - Edges being drained or removed by the autoscaler count as draining.
+ */
+import type { EdgeRecord } from '../../edge-registry/index.js';
+import type { ActuatorEdge } from '../actuators/edge-actuator.js';
+import type { EdgeLoad } from '../policy/index.js';
+
+export type EdgeCapacity = EdgeLoad['capacity'];
+
+export interface FleetLoadsInput {
+  records: readonly EdgeRecord[];
+  owned: readonly ActuatorEdge[];
+  /** Ids the autoscaler is draining or removing. */
+  removing: ReadonlySet<string>;
+  /** First time each id was seen pending, from the previous tick. */
+  pendingSince: ReadonlyMap<string, number>;
+  now: number;
+  bootTimeoutMs: number;
+  /** Capacity assumed for a pending edge when no registered edge gives a figure. */
+  assumedCapacity: EdgeCapacity;
+}
+
+export interface FleetLoads {
+  loads: EdgeLoad[];
+  /** Launched, not registered yet, sorted. */
+  pending: string[];
+  /** Launched, never registered within the boot timeout, sorted. */
+  stuck: string[];
+  /** Keep for the next tick. */
+  pendingSince: Map<string, number>;
+}
+
+export function recordToLoad(record: EdgeRecord, draining: boolean): EdgeLoad {
+  return {
+    id: record.id,
+    state: draining ? 'draining' : record.state,
+    ready: true,
+    capacity: { egressBytesPerSec: record.capacity.egressBytesPerSec, connections: record.capacity.connections },
+    egressBytesPerSec: record.load.egressBytesPerSec,
+    connections: record.load.activeConnections,
+  };
+}
+
+/** A new edge is most likely the same kind as the running ones: their mean capacity. */
+export function typicalCapacity(records: readonly EdgeRecord[], fallback: EdgeCapacity): EdgeCapacity {
+  if (records.length === 0) return { ...fallback };
+  let egress = 0;
+  let connections = 0;
+  for (const r of records) {
+    egress += r.capacity.egressBytesPerSec;
+    connections += r.capacity.connections;
+  }
+  return { egressBytesPerSec: egress / records.length, connections: connections / records.length };
+}
+
+export function buildFleetLoads(input: FleetLoadsInput): FleetLoads {
+  const registered = new Set(input.records.map((r) => r.id));
+  const loads = input.records.map((r) => recordToLoad(r, input.removing.has(r.id)));
+  const capacity = typicalCapacity(input.records, input.assumedCapacity);
+  const pending: string[] = [];
+  const stuck: string[] = [];
+  const pendingSince = new Map<string, number>();
+  for (const edge of input.owned) {
+    if (registered.has(edge.id) || input.removing.has(edge.id) || edge.state === 'stopping') continue;
+    const since = input.pendingSince.get(edge.id) ?? input.now;
+    pendingSince.set(edge.id, since);
+    if (input.now - since >= input.bootTimeoutMs) {
+      stuck.push(edge.id);
+      continue;
+    }
+    pending.push(edge.id);
+    loads.push({ id: edge.id, state: 'active', ready: false, capacity: { ...capacity }, egressBytesPerSec: 0, connections: 0 });
+  }
+  return { loads, pending: pending.sort(), stuck: stuck.sort(), pendingSince };
+}
