@@ -5,6 +5,7 @@ import { configCommand } from './commands/config-command.js';
 import { edgeCommand } from './commands/edge-command.js';
 import { edgesCommand } from './commands/edges-command.js';
 import { originCommand } from './commands/origin-command.js';
+import { rewriterCommand } from './commands/rewriter-command.js';
 import { upCommand } from './commands/up-command.js';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nEvery setting can come from the environment: `hlscdn config env` lists the variables.');
   program.addCommand(upCommand());
   program.addCommand(originCommand());
+  program.addCommand(rewriterCommand());
   program.addCommand(edgeCommand());
   program.addCommand(edgesCommand());
   program.addCommand(autoscalerCommand());

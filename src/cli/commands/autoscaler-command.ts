@@ -1,7 +1,6 @@
 /** `hlscdn autoscaler`: the scaling loop and its status server; `hlscdn autoscaler status`: what it is doing. */
 import { Command } from 'commander';
-import { autoscalerSchema, formatStatus, startAutoscalerService, type AutoscalerConfig, type AutoscalerStatus } from '../../autoscaler/index.js';
-import { deepMerge, type HlscdnConfig } from '../../core/config/index.js';
+import { formatStatus, startAutoscalerService, type AutoscalerStatus } from '../../autoscaler/index.js';
 import { HlscdnError, errorMessage } from '../../core/errors.js';
 import { cliContext, definedOnly, parsePort } from '../cli-context.js';
 import { requireRedis } from '../require-redis.js';
@@ -41,19 +40,6 @@ function flagSection(flags: RunFlags): Record<string, unknown> {
   };
 }
 
-/**
- * The effective section: `config.autoscaler` (file and environment) under the flags.
- * Until the section is wired into the one schema, `config.autoscaler` is absent and
- * only defaults and flags apply.
- */
-export function autoscalerSection(config: HlscdnConfig, flags: Record<string, unknown>): AutoscalerConfig {
-  const fromConfig = (config as unknown as { autoscaler?: Record<string, unknown> }).autoscaler ?? {};
-  const parsed = autoscalerSchema.safeParse(deepMerge(fromConfig, flags));
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `  - autoscaler.${issue.path.join('.')}: ${issue.message}`);
-  throw new HlscdnError('invalid-config', `invalid configuration:\n${problems.join('\n')}`);
-}
-
 export function autoscalerCommand(): Command {
   const command = new Command('autoscaler')
     .description('run the autoscaler: reads edge load from the Redis registry, adds edges or drains and removes them (needs REDIS_URL); only the holder of the leader lease acts')
@@ -74,7 +60,7 @@ export function autoscalerCommand(): Command {
         const section = flagSection(flags);
         const { config, logger } = cliContext(self, 'autoscaler', { autoscaler: section });
         scope.useLogger(logger);
-        const autoscaler = autoscalerSection(config, section);
+        const autoscaler = config.autoscaler;
         const service = scope.add(
           await startAutoscalerService({ autoscaler, redis: requireRedis(config.redis), edgeTtlMs: config.edge.ttlMs, logger, cwd: process.cwd(), env: process.env }),
         );
@@ -89,7 +75,7 @@ export function autoscalerCommand(): Command {
     .action(async (options: { url?: string; json?: boolean }, self: Command) => {
       try {
         const { config } = cliContext(self, 'cli');
-        const section = autoscalerSection(config, {});
+        const section = config.autoscaler;
         const base = options.url ?? `http://${section.host.includes(':') ? `[${section.host}]` : section.host}:${section.port}`;
         const status = await fetchStatus(base);
         console.log(options.json ? JSON.stringify(status, null, 2) : formatStatus(status, Date.now()));

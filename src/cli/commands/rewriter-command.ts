@@ -1,7 +1,7 @@
 /** `hlscdn rewriter`: the viewer-facing playlist rewriter, balancing segments over the live edges of the registry. */
 import { Command, Option } from 'commander';
-import type { HlscdnConfig } from '../../core/config/index.js';
-import { REWRITER_MODES, rewriterSchema, startRewriter, type RewriterConfig } from '../../rewriter/index.js';
+import { redisOptionsFromConfig } from '../../core/redis/index.js';
+import { REWRITER_MODES, startRewriter, type RewriterConfig } from '../../rewriter/index.js';
 import { cliContext, definedOnly, parsePort } from '../cli-context.js';
 import { requireRedis } from '../require-redis.js';
 import { runService } from '../service-runner.js';
@@ -11,16 +11,6 @@ interface RewriterFlags {
   port?: number;
   origin?: string;
   mode?: RewriterConfig['mode'];
-}
-
-/**
- * The `rewriter` section. Once src/core/config/schema.ts has `rewriter: rewriterSchema.prefault({})`,
- * loadConfig fills it (defaults, file, HLSCDN_REWRITER_* variables, the flags below) and it is used
- * as is; until then only defaults and flags apply.
- */
-function rewriterSection(config: HlscdnConfig, overrides: Record<string, unknown>): RewriterConfig {
-  const wired = (config as HlscdnConfig & { rewriter?: RewriterConfig }).rewriter;
-  return wired ?? rewriterSchema.parse(overrides);
 }
 
 export function rewriterCommand(): Command {
@@ -35,13 +25,13 @@ export function rewriterCommand(): Command {
         const overrides = definedOnly({ host: flags.host, port: flags.port, originUrl: flags.origin, mode: flags.mode });
         const { config, logger } = cliContext(command, 'rewriter', { rewriter: overrides });
         scope.useLogger(logger);
-        const rewriter = rewriterSection(config, overrides);
+        const rewriter = config.rewriter;
         const redis = requireRedis(config.redis);
         const running = scope.add(
           await startRewriter({
             rewriter,
             signing: config.signing,
-            registry: { redis: { url: redis.url, username: redis.username, password: redis.password }, keyPrefix: redis.keyPrefix, ttlMs: config.edge.ttlMs },
+            registry: { redis: redisOptionsFromConfig(redis), keyPrefix: redis.keyPrefix, ttlMs: config.edge.ttlMs },
             logger,
           }),
         );

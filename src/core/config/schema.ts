@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { secretString } from './secret.js';
 import { autoscalerSchema } from '../../autoscaler/config.js';
+import { rewriterSchema } from '../../rewriter/config.js';
 
 const port = z.int().min(0).max(65535);
 const host = z.string().min(1);
@@ -116,6 +117,7 @@ export const configSchema = z.object({
   api: apiSchema.prefault({}),
   edge: edgeSchema.prefault({}),
   signing: signingSchema.prefault({}),
+  rewriter: rewriterSchema.prefault({}),
   autoscaler: autoscalerSchema.prefault({}),
 });
 

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { edgeRecord } from '../../edge-registry/test-support/records.js';
+import { appendSignature } from '../../edge/secure-link/index.js';
+import { fleetState } from './fleet.js';
+import { createMediaTargeter, type MediaObject } from './media-target.js';
+
+const records = [
+  edgeRecord('edge-a', { url: 'http://127.0.0.1:8101' }),
+  edgeRecord('edge-b', { url: 'http://127.0.0.1:8102/' }),
+  edgeRecord('edge-c', { url: 'http://127.0.0.1:8103', zone: 'eu' }),
+];
+const fleet = fleetState({ edges: records, ageMs: 0, connected: true }, { maxSnapshotAgeMs: 10_000 });
+const base = { fleet, balanceFactor: 1.25, quietEdgeRequestsPerSec: 100, fallbackBase: 'https://origin.example.com/' };
+const object = (name: string, search = ''): MediaObject => ({ rewriterPath: `/live/${name}`, originPath: `/store/live/${name}`, search });
+
+describe('createMediaTargeter', () => {
+  it('writes <edge url><origin path><query>, the same edge for the same path whatever the query', () => {
+    const target = createMediaTargeter(base);
+    const plain = target(object('seg1.ts'));
+    const tokened = target(object('seg1.ts', '?token=abc'));
+    expect('edgeId' in plain && 'edgeId' in tokened && plain.edgeId === tokened.edgeId).toBe(true);
+    const edge = records.find((r) => 'edgeId' in plain && r.id === plain.edgeId)!;
+    expect(tokened.url).toBe(`${edge.url.replace(/\/$/, '')}/store/live/seg1.ts?token=abc`);
+  });
+
+  it('spreads many objects over every edge', () => {
+    const target = createMediaTargeter(base);
+    const used = new Set(Array.from({ length: 60 }, (_, i) => target(object(`seg${i}.ts`))).map((t) => ('edgeId' in t ? t.edgeId : 'fallback')));
+    expect([...used].sort()).toEqual(['edge-a', 'edge-b', 'edge-c']);
+  });
+
+  it('prefers the viewer zone when it has an active edge', () => {
+    const target = createMediaTargeter({ ...base, zone: 'eu' });
+    for (let i = 0; i < 10; i++) expect(target(object(`seg${i}.ts`))).toMatchObject({ edgeId: 'edge-c' });
+  });
+
+  it('sends everything to a pinned edge while it is active, and balances again when it is not', () => {
+    const pinned = createMediaTargeter({ ...base, pinnedEdgeId: 'edge-b' });
+    for (let i = 0; i < 10; i++) expect(pinned(object(`seg${i}.ts`))).toMatchObject({ edgeId: 'edge-b' });
+    const gone = createMediaTargeter({ ...base, pinnedEdgeId: 'edge-z' });
+    const used = new Set(Array.from({ length: 30 }, (_, i) => gone(object(`seg${i}.ts`))).map((t) => ('edgeId' in t ? t.edgeId : '')));
+    expect(used.size).toBeGreaterThan(1);
+  });
+
+  it('falls back to the fallback base (the origin base path dropped), with the reason', () => {
+    const target = createMediaTargeter({ ...base, fleet: { usable: false, reason: 'registry-stale' } });
+    expect(target(object('seg1.ts', '?t=1'))).toEqual({ url: 'https://origin.example.com/live/seg1.ts?t=1', fallback: 'registry-stale' });
+  });
+
+  it('signs edge and fallback URLs with the given signer, over the path the edge sees', () => {
+    const sign = (url: URL) => appendSignature(url, { expiresAt: 2_000_000_000, secret: 'secret-0123456789' });
+    const chosen = createMediaTargeter({ ...base, sign })(object('seg1.ts', '?token=abc'));
+    const url = new URL(chosen.url);
+    expect(url.searchParams.get('token')).toBe('abc');
+    expect(url.searchParams.get('expires')).toBe('2000000000');
+    expect(url.href).toBe(sign(new URL(url.origin + url.pathname + '?token=abc')).href);
+    const fallback = createMediaTargeter({ ...base, sign, fleet: { usable: false, reason: 'no-live-edge' } })(object('seg1.ts'));
+    expect(new URL(fallback.url).searchParams.has('md5')).toBe(true);
+  });
+});

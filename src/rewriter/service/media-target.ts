@@ -1,0 +1,60 @@
+/**
+ * Where a viewer fetches one media object (segment, init segment, key, part):
+ * the edge chosen by weighted rendezvous hashing with bounded loads on the
+ * object's cache path, or the pinned edge of a steering pathway, or, when no
+ * edge can take it, the fallback base. The key is the origin path without the
+ * query, which is what the edges cache under (`proxy_cache_key $uri`), so
+ * tokens never split an object across edges. Pure.
+ */
+import { selectEdge } from '../selection/index.js';
+import type { FallbackReason, FleetState } from './fleet.js';
+import { joinBase } from './url-mapping.js';
+
+export interface MediaObject {
+  /** Path on the rewriter, e.g. `/live/seg1.ts`. */
+  rewriterPath: string;
+  /** Path on the origin (rewriterPath under the origin's base path): the edge request path and selection key. */
+  originPath: string;
+  /** `''` or `'?...'`, kept as the playlist wrote it. */
+  search: string;
+}
+
+export type MediaTarget = { url: string; edgeId: string } | { url: string; fallback: FallbackReason };
+
+export interface MediaTargetOptions {
+  fleet: FleetState;
+  /** Bounded-load factor c. */
+  balanceFactor: number;
+  /** Requests/s under which no edge counts as overloaded (selection's minCapacity). */
+  quietEdgeRequestsPerSec: number;
+  /** Viewer's zone: its edges are preferred when it has active ones. */
+  zone?: string;
+  /** Steering pathway pin: every object goes to this edge while it is active. */
+  pinnedEdgeId?: string;
+  /** Base URL standing for the origin base in fallback URLs. */
+  fallbackBase: string;
+  /** Adds a signature (md5, expires) to a URL; absent when URLs are not signed. */
+  sign?: (url: URL) => URL;
+}
+
+function finish(url: string, sign: MediaTargetOptions['sign']): string {
+  return sign === undefined ? url : sign(new URL(url)).href;
+}
+
+/** A function giving the target of each object, with the choices that hold for one whole playlist made once. */
+export function createMediaTargeter(options: MediaTargetOptions): (object: MediaObject) => MediaTarget {
+  const { fleet, sign } = options;
+  const fallback = (object: MediaObject, reason: FallbackReason): MediaTarget => ({
+    url: finish(joinBase(options.fallbackBase, object.rewriterPath + object.search), sign),
+    fallback: reason,
+  });
+  if (!fleet.usable) return (object) => fallback(object, fleet.reason);
+  const pinned = fleet.candidates.find((edge) => edge.id === options.pinnedEdgeId && edge.state === 'active' && edge.weight > 0);
+  const selectOptions = { balanceFactor: options.balanceFactor, minCapacity: options.quietEdgeRequestsPerSec, zone: options.zone };
+  return (object) => {
+    const edge = pinned ?? selectEdge(object.originPath, fleet.candidates, selectOptions)?.edge;
+    const base = edge === undefined ? undefined : fleet.urls.get(edge.id);
+    if (edge === undefined || base === undefined) return fallback(object, 'no-live-edge');
+    return { url: finish(joinBase(base, object.originPath + object.search), sign), edgeId: edge.id };
+  };
+}

@@ -1,0 +1,252 @@
+/**
+ * The rewriter's HTTP surface (Hono): playlists (`GET /<path>.m3u8`), the
+ * redirect endpoint for every other path (302 to an edge), the steering
+ * manifest, the player page and its hls.js, plus /healthz, /readyz and
+ * /metrics. Routes only parse the request and map replies to responses; the
+ * work is in playlist-responder.ts and the pure modules beside it.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Registry } from 'prom-client';
+import { errorBody, handleHttpError } from '../../core/http/error-response.js';
+import { requestObservability } from '../../core/http/request-metrics.js';
+import { mountServiceRoutes, type ReadinessCheck } from '../../core/http/service-routes.js';
+import type { Logger } from '../../core/logger.js';
+import { createMetricsRegistry } from '../../core/metrics.js';
+import { objectKeyFromRawPath } from '../../origin-store/origin-server/request-key.js';
+import type { RewriterConfig, RewriterSigning } from '../config.js';
+import { corsHeaders, simpleCorsHeaders, type CorsHeadersOptions } from './cors-headers.js';
+import { fleetState, type FleetSource } from './fleet.js';
+import type { HotAnswers } from './hot-answers.js';
+import { createMediaTargeter } from './media-target.js';
+import { PlaylistFetcher } from './playlist-fetcher.js';
+import { createPlaylistResponder, signerFor, STEERING_PATH, type PlaylistReply } from './playlist-responder.js';
+import { renderPlayerPage } from './player-page.js';
+import { onlyOwnParams, PATHWAY_PARAM, readMode, readZone, withoutOwnParams } from './request-params.js';
+import { createRewriterMetrics, type RequestKind, type RequestOutcome } from './rewriter-metrics.js';
+import { signatureExpiry } from './signature-expiry.js';
+import { buildSteeringManifest } from './steering-manifest.js';
+import { originPathOf, relativeReference } from './url-mapping.js';
+
+export interface RewriterAppOptions {
+  /** The parsed `rewriter` configuration section. */
+  config: RewriterConfig;
+  /** The shared `signing` section; without a secret, URLs are not signed. */
+  signing?: RewriterSigning;
+  /** Live edges: the registry view, or any object with the same `snapshot()`. */
+  fleet: FleetSource;
+  logger: Logger;
+  /** @defaultValue a new registry labelled service="rewriter" */
+  registry?: Registry;
+  /** Clock, ms since the epoch. @defaultValue Date.now */
+  now?: () => number;
+  /**
+   * Where successful playlist answers are kept for the server's pre-Hono fast path
+   * (startRewriter passes one). Only requests that came through Node's HTTP server are kept.
+   */
+  hotAnswers?: HotAnswers;
+}
+
+export const HLS_SCRIPT_PATH = '/.hlscdn/hls.min.js';
+const PLAYER_PREFIX = '/play';
+
+type RewriterContext = Context<{ Bindings: HttpBindings }>;
+
+/** The request target as it came on the wire, before WHATWG normalization resolves "..": path and `''`/`'?...'`. */
+function rawTarget(c: RewriterContext): { path: string; search: string } {
+  const raw = c.env?.incoming?.url ?? (() => {
+    const url = new URL(c.req.url);
+    return url.pathname + url.search;
+  })();
+  const mark = raw.indexOf('?');
+  return mark === -1 ? { path: raw, search: '' } : { path: raw.slice(0, mark), search: raw.slice(mark) };
+}
+
+function fail(c: RewriterContext, status: ContentfulStatusCode, code: string, message: string): Response {
+  c.header('Cache-Control', 'no-store');
+  return c.json(errorBody(code, message), status);
+}
+
+export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings: HttpBindings }> {
+  const { config, logger } = options;
+  const now = options.now ?? Date.now;
+  const registry = options.registry ?? createMetricsRegistry({ service: 'rewriter' });
+  const metrics = createRewriterMetrics(registry);
+  const originBase = new URL(config.originUrl);
+  const fetcher = new PlaylistFetcher({
+    timeoutMs: config.originTimeoutMs,
+    maxBytes: config.maxPlaylistBytes,
+    policy: config.cache,
+    maxEntries: config.cache.maxEntries,
+    maxCachedBytes: config.cache.maxMiB * 1024 * 1024,
+    now,
+    logger,
+  });
+  const respondPlaylist = createPlaylistResponder({ config, signing: options.signing, fleet: options.fleet, fetcher, metrics, logger, now });
+  const currentFleet = () => fleetState(options.fleet.snapshot(), { maxSnapshotAgeMs: config.maxSnapshotAgeMs });
+  const count = (kind: RequestKind, mode: string, outcome: RequestOutcome) => metrics.requests.inc({ kind, mode, outcome });
+
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  app.onError(handleHttpError(logger));
+  app.use('*', requestObservability({ registry, logger }));
+  const cors: CorsHeadersOptions = { origin: config.corsOrigin, exposeHeaders: ['Age', 'Cache-Control', 'Content-Length', 'X-Hlscdn-Fallback'] };
+  app.use('*', corsHeaders(cors));
+  mountServiceRoutes(app, { registry, checks: readinessChecks(options) });
+
+  let hlsScript: Promise<Buffer> | undefined;
+  app.get(HLS_SCRIPT_PATH, async (c) => {
+    hlsScript ??= readFile(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.body(new Uint8Array(await hlsScript));
+  });
+
+  app.get(STEERING_PATH, (c) => {
+    const fleet = currentFleet();
+    const { search } = rawTarget(c);
+    const incoming = c.env?.incoming;
+    const manifest = buildSteeringManifest({
+      fleet,
+      viewerKey: `${incoming?.socket?.remoteAddress ?? ''}|${c.req.header('user-agent') ?? ''}`,
+      currentPathway: c.req.query('_HLS_pathway'),
+      balanceFactor: config.balanceFactor,
+      quietEdgeRequestsPerSec: config.quietEdgeRequestsPerSec,
+      zone: readZone(c.req.header(config.zoneHeader)),
+      ttlSec: config.steeringTtlSec,
+      // Players add _HLS_pathway and _HLS_throughput themselves; only the rewriter's own parameters are kept.
+      reloadUri: `steering${onlyOwnParams(search)}`,
+      pathwayParam: PATHWAY_PARAM,
+    });
+    count('steering', 'steering', fleet.usable ? 'ok' : 'fallback');
+    c.header('Cache-Control', 'no-store');
+    return c.json(manifest);
+  });
+
+  app.get(`${PLAYER_PREFIX}/*`, (c) => {
+    const { path, search } = rawTarget(c);
+    const target = path.slice(PLAYER_PREFIX.length);
+    const key = objectKeyFromRawPath(target);
+    if (!key.ok) return fail(c, 400, 'invalid-key', key.error);
+    c.header('Cache-Control', 'no-cache');
+    return c.html(renderPlayerPage({ source: relativeReference(path, target) + search, hlsScript: relativeReference(path, HLS_SCRIPT_PATH), title: key.value }));
+  });
+
+  app.get('*', async (c) => {
+    const { path, search } = rawTarget(c);
+    const key = objectKeyFromRawPath(path);
+    const isPlaylist = path.toLowerCase().endsWith('.m3u8');
+    const kind: RequestKind = isPlaylist ? 'playlist' : 'redirect';
+    const params = new URLSearchParams(search);
+    const mode = readMode(params, config.mode);
+    if (!mode.ok) {
+      count(kind, 'invalid', 'bad-request');
+      return fail(c, 400, 'invalid-input', mode.error);
+    }
+    if (!key.ok) {
+      count(kind, mode.value.mode, 'bad-request');
+      return fail(c, 400, 'invalid-key', key.error);
+    }
+    const zone = readZone(c.req.header(config.zoneHeader));
+    if (!isPlaylist) return redirect(c, { path, search, zone, mode: mode.value.mode });
+
+    const reply = await respondPlaylist({ path, params, mode: mode.value, zone });
+    count('playlist', mode.value.mode, reply.outcome);
+    if (!reply.ok) return fail(c, reply.status, reply.code, reply.message);
+    rememberHot(c, reply, mode.value.mode);
+    c.header('Vary', config.zoneHeader, { append: true });
+    return c.body(reply.text, 200, reply.headers);
+  });
+
+  app.all('*', (c) => {
+    c.header('Allow', 'GET, HEAD, OPTIONS');
+    return fail(c, 405, 'method-not-allowed', `${c.req.method} is not served here: the rewriter answers GET and HEAD`);
+  });
+
+  /** Keeps a successful answer for the server's fast path, with the same headers and the same metrics per answer. */
+  function rememberHot(c: RewriterContext, reply: Extract<PlaylistReply, { ok: true }>, mode: string): void {
+    const rawUrl = c.env?.incoming?.url;
+    const hot = options.hotAnswers;
+    if (hot === undefined || rawUrl === undefined) return;
+    const { Age: _age, ...headers } = reply.headers;
+    const requests = metrics.requests.labels({ kind: 'playlist', mode, outcome: reply.outcome });
+    const fallbacks = reply.fallbackReason === undefined ? undefined : metrics.fallbacks.labels({ reason: reply.fallbackReason });
+    const bodyBytes = Buffer.byteLength(reply.text, 'utf8');
+    hot.remember(
+      hot.key(rawUrl, c.req.header(config.zoneHeader)),
+      {
+        body: reply.text,
+        bodyBytes,
+        headers: {
+          ...headers,
+          ...simpleCorsHeaders(cors),
+          vary: config.corsOrigin === '*' ? config.zoneHeader : `Origin, ${config.zoneHeader}`,
+          'content-length': bodyBytes,
+        },
+        fetchedAt: reply.origin.fetchedAt,
+        originAgeSec: reply.origin.originAgeSec,
+        onServe: () => {
+          requests.inc();
+          fallbacks?.inc();
+        },
+      },
+      reply.origin.freshUntil,
+    );
+  }
+
+  /**
+   * Redirect mode's second half: the edge chosen now for this object (signed when
+   * configured), or the fallback base: never a 5xx, the origin itself is not asked.
+   */
+  function redirect(c: RewriterContext, request: { path: string; search: string; zone: string | undefined; mode: string }): Response {
+    const fleet = currentFleet();
+    const signing = options.signing;
+    const expiresAt = signing?.secret === undefined ? undefined : signatureExpiry(now(), { ttlSec: signing.ttlSec, bucketSec: config.signatureBucketSec });
+    const target = createMediaTargeter({
+      fleet,
+      balanceFactor: config.balanceFactor,
+      quietEdgeRequestsPerSec: config.quietEdgeRequestsPerSec,
+      zone: request.zone,
+      fallbackBase: config.fallbackBaseUrl ?? config.publicOriginUrl ?? config.originUrl,
+      sign: expiresAt === undefined ? undefined : signerFor(signing, expiresAt),
+    })({ rewriterPath: request.path, originPath: originPathOf(request.path, originBase), search: withoutOwnParams(request.search) });
+    const fellBack = 'fallback' in target;
+    metrics.assignments.inc({ edge: fellBack ? 'fallback' : target.edgeId });
+    if (fellBack) {
+      metrics.fallbacks.inc({ reason: target.fallback });
+      c.header('X-Hlscdn-Fallback', target.fallback);
+    }
+    count('redirect', request.mode, fellBack ? 'fallback' : 'ok');
+    // Not cacheable: the next request must get the edge chosen at that moment (an edge may have died).
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(target.url, 302);
+  }
+
+  return app;
+}
+
+function readinessChecks(options: RewriterAppOptions): ReadinessCheck[] {
+  const { config } = options;
+  return [
+    {
+      name: 'registry',
+      check: async () => {
+        const view = options.fleet.snapshot();
+        if (view.connected || view.ageMs <= config.maxSnapshotAgeMs) return;
+        const age = Number.isFinite(view.ageMs) ? `its last snapshot is ${Math.round(view.ageMs)} ms old` : 'it was never read';
+        throw new Error(`the registry is unreachable and ${age} (limit ${config.maxSnapshotAgeMs} ms)`);
+      },
+    },
+    {
+      name: 'origin',
+      // Any answer below 500 proves the origin serves; what it says about "/" does not matter.
+      check: async () => {
+        const response = await fetch(config.originUrl, { method: 'HEAD', signal: AbortSignal.timeout(2_000) });
+        await response.body?.cancel();
+        if (response.status >= 500) throw new Error(`the origin answered ${response.status}`);
+      },
+    },
+  ];
+}
