@@ -6,7 +6,10 @@ import { edgeCommand } from './commands/edge-command.js';
 import { edgesCommand } from './commands/edges-command.js';
 import { originCommand } from './commands/origin-command.js';
 import { rewriterCommand } from './commands/rewriter-command.js';
+import { tasksCommand } from './commands/tasks-command.js';
+import { transcodeCommand } from './commands/transcode-command.js';
 import { upCommand } from './commands/up-command.js';
+import { workerCommand } from './commands/worker-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('hlscdn')
@@ -17,6 +20,9 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nEvery setting can come from the environment: `hlscdn config env` lists the variables.');
   program.addCommand(upCommand());
   program.addCommand(originCommand());
+  program.addCommand(transcodeCommand());
+  program.addCommand(workerCommand());
+  program.addCommand(tasksCommand());
   program.addCommand(rewriterCommand());
   program.addCommand(edgeCommand());
   program.addCommand(edgesCommand());

@@ -22,7 +22,7 @@ describe('hlscdn CLI', () => {
   it('lists its commands in --help', async () => {
     const { code, stdout } = await hlscdn(['--help']);
     expect(code).toBe(0);
-    for (const command of ['up', 'origin', 'rewriter', 'edge', 'edges', 'autoscaler', 'config']) expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    for (const command of ['up', 'origin', 'transcode', 'worker', 'tasks', 'rewriter', 'edge', 'edges', 'autoscaler', 'config']) expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 
   it('prints the effective configuration with secrets redacted', async () => {

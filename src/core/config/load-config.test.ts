@@ -89,6 +89,6 @@ describe('redactConfig', () => {
 
   it('knows which leaves are secret from the schema', () => {
     const secrets = listConfigLeaves(configSchema).filter((l) => l.secret).map((l) => l.env);
-    expect(secrets.sort()).toEqual(['HLSCDN_API_TOKEN', 'HLSCDN_REDIS_PASSWORD', 'HLSCDN_REDIS_SENTINEL_PASSWORD', 'HLSCDN_SIGNING_SECRET', 'HLSCDN_STORE_S3_SECRET_ACCESS_KEY', 'HLSCDN_STORE_S3_SESSION_TOKEN']);
+    expect(secrets.sort()).toEqual(['HLSCDN_API_TOKEN', 'HLSCDN_REDIS_PASSWORD', 'HLSCDN_REDIS_SENTINEL_PASSWORD', 'HLSCDN_SIGNING_SECRET', 'HLSCDN_STORE_S3_SECRET_ACCESS_KEY', 'HLSCDN_STORE_S3_SESSION_TOKEN', 'HLSCDN_TRANSCODER_HOOKS_SRS_STREAM_KEYS']);
   });
 });

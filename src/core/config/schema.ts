@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { secretString } from './secret.js';
 import { autoscalerSchema } from '../../autoscaler/config.js';
 import { rewriterSchema } from '../../rewriter/config.js';
+import { transcoderSchema } from '../../transcoder/config.js';
 
 const port = z.int().min(0).max(65535);
 const host = z.string().min(1);
@@ -118,6 +119,7 @@ export const configSchema = z.object({
   edge: edgeSchema.prefault({}),
   signing: signingSchema.prefault({}),
   rewriter: rewriterSchema.prefault({}),
+  transcoder: transcoderSchema.prefault({}),
   autoscaler: autoscalerSchema.prefault({}),
 });
 

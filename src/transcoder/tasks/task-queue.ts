@@ -1,0 +1,80 @@
+// The BullMQ side of the task system: the queue a task is put on, and the connection
+// options BullMQ needs. BullMQ holds only "run task <id>"; the record (spec, state,
+// progress) lives in the task store, so a job carries nothing that can go stale.
+
+import { Queue } from 'bullmq';
+import type { ConnectionOptions } from 'bullmq';
+import type { TaskKeys } from './task-keys.js';
+
+export interface TaskRedisOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://...` */
+  readonly url: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** Key prefix of every hlscdn key. @defaultValue 'hlscdn' */
+  readonly keyPrefix?: string;
+}
+
+export interface TaskJobData {
+  readonly taskId: string;
+}
+
+/** BullMQ refuses custom job ids that are integers, and "123" is a valid task id. */
+export function jobIdFor(taskId: string): string {
+  return `task-${taskId}`;
+}
+
+/**
+ * Options from which BullMQ opens its own ioredis connections: blocking reads need
+ * `maxRetriesPerRequest: null` (BullMQ sets it) and the offline queue, unlike the
+ * fail-fast connections of core/redis.
+ */
+export function bullConnection(redis: TaskRedisOptions, name: string): ConnectionOptions {
+  return {
+    url: redis.url,
+    ...(redis.username === undefined ? {} : { username: redis.username }),
+    ...(redis.password === undefined ? {} : { password: redis.password }),
+    connectionName: name,
+    enableOfflineQueue: true,
+  };
+}
+
+export interface TaskQueueOptions {
+  readonly redis: TaskRedisOptions;
+  readonly keys: TaskKeys;
+  /** @defaultValue 'transcode' */
+  readonly queueName?: string;
+}
+
+export class TaskQueue {
+  readonly #queue: Queue<TaskJobData>;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: TaskQueueOptions) {
+    this.#queue = new Queue<TaskJobData>(options.queueName ?? 'transcode', {
+      connection: bullConnection(options.redis, 'hlscdn-transcoder-queue'),
+      prefix: options.keys.bullPrefix,
+    });
+  }
+
+  /** Puts a task on the queue for the next free worker. */
+  async enqueue(taskId: string): Promise<void> {
+    // Finished jobs are removed so a task id can be used again after DELETE.
+    await this.#queue.add('transcode', { taskId }, { jobId: jobIdFor(taskId), attempts: 1, removeOnComplete: true, removeOnFail: true });
+  }
+
+  /** Takes a waiting task off the queue; a job a worker holds stays (its worker stops it). */
+  async remove(taskId: string): Promise<void> {
+    const job = await this.#queue.getJob(jobIdFor(taskId));
+    await job?.remove().catch(() => undefined);
+  }
+
+  async ping(): Promise<void> {
+    await this.#queue.getJobCounts('wait');
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#queue.close();
+    return this.#closing;
+  }
+}

@@ -1,0 +1,141 @@
+// The live sliding window of one variant as the uploader publishes it, kept across
+// ffmpeg restarts. ffmpeg starts every run with an empty playlist (media sequence =
+// -start_number, EXT-X-DISCONTINUITY on the first segment with discont_start) and never
+// writes EXT-X-DISCONTINUITY-SEQUENCE; the window instead keeps the previous run's
+// segments until they slide out, so a restart never shrinks the playlist below three
+// target durations (RFC 8216 6.2.2), and counts the discontinuities that leave it:
+// "If the server removes an EXT-X-DISCONTINUITY tag from the Media Playlist, it MUST
+// increment the value of the EXT-X-DISCONTINUITY-SEQUENCE tag" (RFC 8216 6.2.2).
+// Pure: no clock, no I/O.
+
+import type { MediaPlaylist, MediaSegment } from './media-playlist.js';
+
+export interface LiveWindowOptions {
+  /** Segments kept in the playlist (ffmpeg's -hls_list_size). */
+  readonly capacity: number;
+  /** Smallest EXT-X-TARGETDURATION to announce: the configured segment duration, rounded up. */
+  readonly targetDurationSec: number;
+}
+
+export interface MergeResult {
+  /** Segments new to the window, in order (fillers included). */
+  readonly added: readonly MediaSegment[];
+  /** Segments that slid out of the window. */
+  readonly evicted: readonly MediaSegment[];
+}
+
+export class LiveWindow {
+  readonly #capacity: number;
+  #entries: MediaSegment[] = [];
+  #discontinuitySequence = 0;
+  #targetDurationSec: number;
+  #version = 3;
+  #independent = false;
+
+  constructor(options: LiveWindowOptions) {
+    this.#capacity = Math.max(1, options.capacity);
+    this.#targetDurationSec = Math.max(1, Math.ceil(options.targetDurationSec));
+  }
+
+  /** A window that continues what an earlier process published (a failover or a restart of the service). */
+  static restore(published: MediaPlaylist, options: LiveWindowOptions): LiveWindow {
+    const window = new LiveWindow(options);
+    window.#entries = [...published.segments];
+    window.#discontinuitySequence = published.discontinuitySequence;
+    window.#adoptHeader(published);
+    window.#evictOverflow();
+    return window;
+  }
+
+  get lastMsn(): number | undefined {
+    return this.#entries.at(-1)?.msn;
+  }
+
+  get firstMsn(): number | undefined {
+    return this.#entries[0]?.msn;
+  }
+
+  get discontinuitySequence(): number {
+    return this.#discontinuitySequence;
+  }
+
+  entries(): readonly MediaSegment[] {
+    return this.#entries;
+  }
+
+  /** Sum of the segment durations in the window, seconds. */
+  durationSec(): number {
+    return this.#entries.reduce((sum, entry) => sum + entry.durationSec, 0);
+  }
+
+  /** Whether a URI (segment or init) is still listed. */
+  references(uri: string): boolean {
+    return this.#entries.some((entry) => entry.uri === uri || entry.mapUri === uri);
+  }
+
+  /**
+   * Adds the segments of a playlist ffmpeg wrote that are newer than the window's last
+   * one. A jump in media sequence numbers (a variant that lost its last segment when
+   * ffmpeg was killed while the others had written theirs) is filled by repeating the
+   * previous segment behind a discontinuity: numbers stay consecutive and aligned with
+   * the other variants, which players use to switch variants.
+   */
+  merge(playlist: MediaPlaylist): MergeResult {
+    this.#adoptHeader(playlist);
+    const added: MediaSegment[] = [];
+    for (const segment of playlist.segments) {
+      const last = this.#entries.at(-1);
+      if (last && segment.msn <= last.msn) continue;
+      let discontinuity = segment.discontinuity;
+      if (last && segment.msn > last.msn + 1) {
+        for (let msn = last.msn + 1; msn < segment.msn; msn += 1) {
+          const filler: MediaSegment = { ...last, msn, discontinuity: msn === last.msn + 1, tags: [] };
+          this.#entries.push(filler);
+          added.push(filler);
+        }
+        discontinuity = true;
+      }
+      const entry = { ...segment, discontinuity };
+      this.#entries.push(entry);
+      added.push(entry);
+    }
+    return { added, evicted: this.#evictOverflow() };
+  }
+
+  /** The media playlist text to publish. */
+  render(options: { readonly endList?: boolean } = {}): string {
+    const target = Math.max(this.#targetDurationSec, ...this.#entries.map((entry) => Math.round(entry.durationSec)));
+    // Target duration must not shrink during a stream (RFC 8216 6.2.1 forbids changing it).
+    this.#targetDurationSec = target;
+    const lines = ['#EXTM3U', `#EXT-X-VERSION:${this.#version}`, `#EXT-X-TARGETDURATION:${target}`, `#EXT-X-MEDIA-SEQUENCE:${this.firstMsn ?? 0}`];
+    if (this.#discontinuitySequence > 0) lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${this.#discontinuitySequence}`);
+    if (this.#independent) lines.push('#EXT-X-INDEPENDENT-SEGMENTS');
+    let map: string | undefined;
+    for (const entry of this.#entries) {
+      if (entry.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
+      if (entry.mapUri !== undefined && entry.mapUri !== map) {
+        lines.push(`#EXT-X-MAP:URI="${entry.mapUri}"`);
+        map = entry.mapUri;
+      }
+      lines.push(`#EXTINF:${entry.extinf}`, ...entry.tags, entry.uri);
+    }
+    if (options.endList) lines.push('#EXT-X-ENDLIST');
+    return `${lines.join('\n')}\n`;
+  }
+
+  #adoptHeader(playlist: MediaPlaylist): void {
+    this.#version = Math.max(this.#version, playlist.version ?? 3);
+    this.#independent ||= playlist.independentSegments;
+    this.#targetDurationSec = Math.max(this.#targetDurationSec, playlist.targetDurationSec);
+  }
+
+  #evictOverflow(): MediaSegment[] {
+    const evicted: MediaSegment[] = [];
+    while (this.#entries.length > this.#capacity) {
+      const gone = this.#entries.shift() as MediaSegment;
+      if (gone.discontinuity) this.#discontinuitySequence += 1;
+      evicted.push(gone);
+    }
+    return evicted;
+  }
+}
