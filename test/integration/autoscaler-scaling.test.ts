@@ -4,7 +4,8 @@
  * connections) so a handful of held-open viewer connections crosses the target.
  * Load up -> a second edge joins and serves; load gone -> after the (shortened)
  * stabilization window one edge is drained, then removed, while a client that
- * picks live edges from the registry keeps fetching without a single failure.
+ * fetches through the rewriter (redirect mode: each segment request is sent to
+ * an edge chosen at that moment) keeps fetching without a single failure.
  */
 import { Agent, get, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
@@ -14,11 +15,13 @@ import { SEGMENT_COUNT, startCdnFixture, type CdnFixture } from '../../src/autos
 import { configSchema } from '../../src/core/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { waitUntil } from '../../src/core/process/index.js';
+import { rewriterSchema, startRewriter, type RunningRewriter } from '../../src/rewriter/index.js';
 
 const STABILIZATION_MS = 3_000;
 
 let cdn: CdnFixture;
 let service: AutoscalerService;
+let rewriter: RunningRewriter;
 
 beforeAll(async () => {
   cdn = await startCdnFixture('autoscaler-scaling');
@@ -46,8 +49,15 @@ beforeAll(async () => {
     cwd: cdn.dir,
     env: cdn.edgeEnv({ HLSCDN_EDGE_CAPACITY_CONNECTIONS: '4', HLSCDN_EDGE_HEARTBEAT_MS: '500' }),
   });
+  rewriter = await startRewriter({
+    rewriter: rewriterSchema.parse({ port: 0, originUrl: cdn.originUrl, mode: 'redirect' }),
+    signing: { ttlSec: 3600 },
+    registry: { redis: { url: cdn.redis.url }, ttlMs: defaults.edge.ttlMs },
+    logger: silentLogger(),
+  });
 });
 afterAll(async () => {
+  await rewriter?.close();
   await service?.close();
   await cdn?.close();
 });
@@ -88,7 +98,7 @@ describe('autoscaler scaling with real edges', () => {
     expect(joinMs).toBeLessThan(20_000);
     expect(service.autoscaler.status().decisions.some((d) => d.action === 'scale-up' && d.outcome === 'adding 1')).toBe(true);
 
-    // The client: sequential fetches, each on a fresh connection, to the next live edge of its registry view.
+    // The client: sequential segment fetches through the rewriter, which redirects each to an edge chosen then.
     const events: string[] = [];
     cdn.view.on('drain', (edge) => events.push(`drain ${edge.id}`));
     cdn.view.on('leave', (edge) => events.push(`leave ${edge.id}`));
@@ -98,20 +108,15 @@ describe('autoscaler scaling with real edges', () => {
     let stop = false;
     const client = (async () => {
       for (let n = 0; !stop; n++) {
-        const edges = activeEdges();
-        const edge = edges[n % Math.max(1, edges.length)];
-        if (!edge) {
-          failures.push('no live edge');
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          continue;
-        }
         const i = n % SEGMENT_COUNT;
         try {
-          const res = await fetchSegment(`${edge.url}${cdn.segmentPath(i)}`, false);
-          if (res.status !== 200 || !res.bytes.equals(cdn.segmentBytes(i))) failures.push(`${edge.id}: status ${res.status}, ${res.bytes.length} bytes`);
-          else servedBy.set(edge.id, (servedBy.get(edge.id) ?? 0) + 1);
+          const res = await fetch(`${rewriter.url}${cdn.segmentPath(i)}`, { signal: AbortSignal.timeout(10_000) });
+          const bytes = Buffer.from(await res.arrayBuffer());
+          const edge = res.headers.get('x-edge-id') ?? 'no edge';
+          if (res.status !== 200 || !bytes.equals(cdn.segmentBytes(i))) failures.push(`${edge}: status ${res.status}, ${bytes.length} bytes`);
+          else servedBy.set(edge, (servedBy.get(edge) ?? 0) + 1);
         } catch (error) {
-          failures.push(`${edge.id}: ${(error as Error).message}`);
+          failures.push(`request ${n}: ${(error as Error).message}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
