@@ -20,7 +20,7 @@ export const transcoderSchema = z.object({
     .object({
       /** Address of the control API and the ingest hooks. Loopback unless asked. */
       host: z.string().min(1).default('127.0.0.1'),
-      port: port.default(8090),
+      port: port.default(8092),
     })
     .prefault({}),
   /** Scratch directory ffmpeg writes into (one sub-directory per running task). */

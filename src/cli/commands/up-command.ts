@@ -1,25 +1,48 @@
-/** `hlscdn up` (what `npm start` runs): the whole local stack in the foreground until Ctrl-C. */
-import { Command } from 'commander';
+/** `hlscdn up` (what `npm start` runs): the whole CDN on this machine, in the foreground until Ctrl-C. */
+import { Command, Option } from 'commander';
 import { startLocalStack } from '../../local-stack/index.js';
-import { cliContext } from '../cli-context.js';
+import { REWRITER_MODES, type RewriterConfig } from '../../rewriter/index.js';
+import { cliContext, parsePort } from '../cli-context.js';
 import { runService } from '../service-runner.js';
+
+interface UpFlags {
+  dataDir: string;
+  edges: number;
+  input?: string;
+  mode: RewriterConfig['mode'];
+  dashboardPort: number;
+}
 
 export function upCommand(): Command {
   return new Command('up')
-    .description('run the local stack on embedded defaults: a private redis-server (unless REDIS_URL is set), the filesystem origin store, the origin server and two nginx edges')
-    .option('--data-dir <dir>', 'directory for the store, the private Redis and the edge caches; reused by the next start', './data')
-    .option('--edges <n>', 'number of edges, on consecutive ports from HLSCDN_EDGE_PORT (8081)', (v) => Number.parseInt(v, 10), 2)
-    .action(async (options: { dataDir: string; edges: number }, command: Command) => {
+    .description(
+      'run the whole CDN locally: a private redis-server (unless REDIS_URL is set), the filesystem origin store and origin server, ' +
+        'two nginx edges, the rewriter, a live transcode of the test pattern, the autoscaler (1 to 4 edges) and the dashboard',
+    )
+    .option('--data-dir <dir>', 'store, private Redis, edge caches and transcoder work files; reused by the next start', './data')
+    .option('--edges <n>', 'edges started at once, on ports from HLSCDN_EDGE_PORT (8081)', (v) => Number.parseInt(v, 10), 2)
+    .option('--input <url>', 'live input for the demo stream (rtmp://, srt://, http(s)://, file) instead of the test pattern')
+    .addOption(new Option('--mode <mode>', 'how the rewriter writes segment URLs').choices(REWRITER_MODES).default('redirect'))
+    .option('--dashboard-port <port>', 'dashboard port', parsePort, 8088)
+    .action(async (flags: UpFlags, command: Command) => {
       await runService(async (scope) => {
         const { config, logger } = cliContext(command, 'local-stack');
         scope.useLogger(logger);
-        const stack = scope.add(await startLocalStack({ config, logger, dataDir: options.dataDir, edges: options.edges }));
+        const stack = scope.add(
+          await startLocalStack({ config, logger, dataDir: flags.dataDir, edges: flags.edges, input: flags.input, mode: flags.mode, dashboardPort: flags.dashboardPort }),
+        );
+        const edges = await stack.edges();
         console.log(
           [
-            'hlscdn local stack is up (Ctrl-C stops it)',
-            `  origin: ${stack.originUrl}`,
-            ...stack.edgeUrls.map((url, i) => `  edge ${i + 1}: ${url}`),
-            `  redis:  ${stack.redisUrl.replace(/:[^:@/]*@/, ':[redacted]@')}`,
+            'hlscdn local stack is up (Ctrl-C stops everything)',
+            `  player:          ${stack.playerUrl}`,
+            `  dashboard:       ${stack.dashboardUrl}`,
+            `  master playlist: ${stack.masterUrl}`,
+            `  origin:          ${stack.originUrl}`,
+            ...edges.map((e) => `  edge ${e.id}:    ${e.url}`),
+            `  autoscaler:      ${stack.autoscalerUrl}/status`,
+            `  transcoder API:  ${stack.apiUrl}${stack.apiTokenFile ? ` (bearer token in ${stack.apiTokenFile})` : ''}`,
+            'The live stream appears a few seconds after start (first segments).',
           ].join('\n'),
         );
       });

@@ -29,7 +29,7 @@ export function workerCommand(): Command {
     .option('--id <id>', 'worker id shown in task records (default <hostname>-<pid>)')
     .option('--no-api', 'do not serve the control API and hooks')
     .option('--api-host <host>', 'control API address (default 127.0.0.1; HLSCDN_TRANSCODER_API_HOST)')
-    .option('--api-port <port>', 'control API port (default 8090; HLSCDN_TRANSCODER_API_PORT)', parsePort)
+    .option('--api-port <port>', 'control API port (default 8092; HLSCDN_TRANSCODER_API_PORT)', parsePort)
     .option('--store <url>', 'object store: file:./dir or s3://bucket/prefix (HLSCDN_STORE_URL)')
     .action(async (flags: WorkerFlags, command: Command) => {
       await runService(async (scope) => {

@@ -37,6 +37,8 @@ const video = document.getElementById('video');
 const rows = document.getElementById('fragments');
 const perEdge = new Map();
 let stalls = 0;
+// What the page saw, for people with devtools and for the end-to-end test.
+const stats = (window.hlscdnStats = { perEdge: {}, stalls: 0, fatal: null, fragments: 0 });
 function header(details, name) {
   if (!details) return '';
   if (typeof details.getResponseHeader === 'function') return details.getResponseHeader(name) || '';
@@ -62,6 +64,8 @@ if (!Hls.isSupported()) {
     const stats = frag.stats || data.stats || {};
     const ms = stats.loading ? Math.round(stats.loading.end - stats.loading.start) : 0;
     perEdge.set(edge, (perEdge.get(edge) || 0) + 1);
+    stats.perEdge[edge] = perEdge.get(edge);
+    stats.fragments++;
     const row = document.createElement('tr');
     for (const cell of [String(frag.sn), String(frag.level), edge, url.host, header(data.networkDetails, 'x-cache-status'), ms + ' ms']) {
       const td = document.createElement('td');
@@ -73,8 +77,8 @@ if (!Hls.isSupported()) {
     show('edges', Array.from(perEdge, ([id, n]) => id + ': ' + n).join(', '));
   });
   hls.on(Hls.Events.ERROR, (_event, data) => {
-    if (data.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) show('stalls', String(++stalls));
-    if (data.fatal) show('status', 'fatal error: ' + data.details);
+    if (data.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) show('stalls', String((stats.stalls = ++stalls)));
+    if (data.fatal) { stats.fatal = data.details; show('status', 'fatal error: ' + data.details); }
   });
   hls.on(Hls.Events.MANIFEST_PARSED, () => { show('status', 'playing'); video.play().catch(() => show('status', 'press play')); });
   hls.on(Hls.Events.STEERING_MANIFEST_LOADED, (_event, data) => show('pathways', data.steeringManifest['PATHWAY-PRIORITY'].join(' > ')));

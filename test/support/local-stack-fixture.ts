@@ -1,0 +1,23 @@
+/** The local stack on free ports in a temp dir, for end-to-end tests. */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/core/config/index.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { startLocalStack, type LocalStack } from '../../src/local-stack/index.js';
+
+/** Every port 0: the stack picks free ones, so tests can run beside each other and beside a running `npm start`. */
+export const freePortsEnv = {
+  HLSCDN_ORIGIN_PORT: '0',
+  HLSCDN_EDGE_PORT: '0',
+  HLSCDN_REWRITER_PORT: '0',
+  HLSCDN_AUTOSCALER_PORT: '0',
+  HLSCDN_TRANSCODER_API_PORT: '0',
+};
+
+export async function startTestStack(name: string): Promise<{ stack: LocalStack; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), `hlscdn-${name}-`));
+  const config = loadConfig({ env: { ...freePortsEnv, HLSCDN_STORE_URL: `file:${join(dir, 'store')}` } });
+  const stack = await startLocalStack({ config, logger: silentLogger(), dataDir: dir, dashboardPort: 0, env: { PATH: process.env.PATH ?? '' } });
+  return { stack, dir };
+}
