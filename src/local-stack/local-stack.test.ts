@@ -1,21 +1,8 @@
-import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../core/process/index.js';
 import { startTestStack } from '../../test/support/local-stack-fixture.js';
-
-const run = promisify(execFile);
-
-/** Processes whose command line names the directory: redis-server, edges, nginx, ffmpeg all do. */
-async function processesUsing(dir: string): Promise<string[]> {
-  try {
-    const { stdout } = await run('pgrep', ['-af', dir]);
-    return stdout.split('\n').filter((l) => l.trim() && !l.includes('pgrep'));
-  } catch {
-    return [];
-  }
-}
+import { processesMentioning as processesUsing } from '../../test/support/processes.js';
 
 describe('local stack', () => {
   it('serves a live stream through the rewriter and two edges, and stops everything', { timeout: 120_000 }, async () => {

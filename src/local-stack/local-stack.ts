@@ -49,7 +49,7 @@ export interface LocalStack {
   apiTokenFile?: string;
   masterUrl: string;
   playerUrl: string;
-  edges(): Promise<Array<{ id: string; url: string }>>;
+  edges(): Promise<Array<{ id: string; url: string; pid?: number }>>;
   close(): Promise<void>;
 }
 
@@ -183,7 +183,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(apiTokenFile && { apiTokenFile }),
       masterUrl,
       playerUrl,
-      edges: async () => (await actuator.list()).flatMap((e) => (e.url ? [{ id: e.id, url: e.url }] : [])),
+      edges: async () => (await actuator.list()).flatMap((e) => (e.url ? [{ id: e.id, url: e.url, ...(e.pid && { pid: e.pid }) }] : [])),
       close: () => (closing ??= close()),
     };
   } catch (error) {

@@ -3,6 +3,7 @@
 // workers and their BullMQ failover timing, the control API address and the SRS
 // ingest hooks. The API's bearer token is the shared `api.token`.
 
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { secretRegistry } from '../core/config/secret.js';
 import type { RetryPolicy } from '../core/retry.js';
@@ -112,7 +113,8 @@ export function sessionSettingsFromConfig(config: TranscoderConfig): SessionSett
     stallTimeoutMs: config.supervisor.stallTimeoutSec * 1000,
     stopGraceMs: config.supervisor.stopTimeoutSec * 1000,
     uploadRetry,
-    fontFile: config.fontFile,
+    // Without the font, ffmpeg's drawtext would fail the task: the test pattern then runs without its clock.
+    ...(existsSync(config.fontFile) && { fontFile: config.fontFile }),
     ...(config.threads === undefined ? {} : { threads: config.threads }),
   };
 }

@@ -14,6 +14,8 @@ export interface ActuatorEdge {
   state: 'starting' | 'running' | 'stopping';
   /** Where viewers reach it, when the actuator knows. */
   url?: string;
+  /** The edge process, for actuators that run edges on this machine. */
+  pid?: number;
 }
 
 /** What went wrong last, kept until the next success so /status shows it. */

@@ -61,8 +61,8 @@ if (!Hls.isSupported()) {
     if (frag.sn === 'initSegment') return;
     const edge = header(data.networkDetails, 'x-edge-id') || '(not an edge)';
     const url = new URL(finalUrl(data.networkDetails, frag.url), location.href);
-    const stats = frag.stats || data.stats || {};
-    const ms = stats.loading ? Math.round(stats.loading.end - stats.loading.start) : 0;
+    const loadStats = frag.stats || data.stats || {};
+    const ms = loadStats.loading ? Math.round(loadStats.loading.end - loadStats.loading.start) : 0;
     perEdge.set(edge, (perEdge.get(edge) || 0) + 1);
     stats.perEdge[edge] = perEdge.get(edge);
     stats.fragments++;

@@ -136,7 +136,7 @@ export class LocalActuator implements EdgeActuator {
   }
 
   private snapshot(): ActuatorEdge[] {
-    return [...this.edges.values()].map(({ id, state, url }) => ({ id, state, url }));
+    return [...this.edges.values()].map(({ id, state, url, process }) => ({ id, state, url, ...(process && { pid: process.pid }) }));
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
