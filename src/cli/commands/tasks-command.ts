@@ -8,7 +8,7 @@ import { HlscdnError } from '../../core/errors.js';
 import type { TaskRecord } from '../../transcoder/index.js';
 import { cliContext } from '../cli-context.js';
 import { exitCodeFor, reportFatal } from '../service-runner.js';
-import { specFromFlags } from './transcode-command.js';
+import { specFromFlags, withTaskSpecOptions } from './transcode-command.js';
 
 interface ApiFlags {
   api?: string;
@@ -31,19 +31,12 @@ export function tasksCommand(): Command {
   });
 
   withApi(
-    tasks
-      .command('create [input]')
-      .description('queue a task: an input like `hlscdn transcode` takes, or a whole JSON spec with --spec')
-      .option('--spec <json>', 'the task spec as JSON, or @file.json')
-      .option('--live', 'live input')
-      .option('--ladder <rungs>', 'comma-separated presets', '720p,480p,360p')
-      .option('--segment <seconds>', 'segment duration', Number, 2)
-      .option('--fmp4', 'fMP4 segments')
-      .option('--id <id>', 'task id')
-      .option('--prefix <prefix>', 'store prefix of the output')
-      .option('--dvr-window <seconds>', 'live window', Number)
-      .option('--preset <x264-preset>', 'x264 preset')
-      .option('--duration <seconds>', 'testsrc: stop after this long', Number),
+    withTaskSpecOptions(
+      tasks
+        .command('create [input]')
+        .description('queue a task: an input like `hlscdn transcode` takes, or a whole JSON spec with --spec')
+        .option('--spec <json>', 'the task spec as JSON, or @file.json'),
+    ),
   ).action(async (input: string | undefined, flags: ApiFlags & Parameters<typeof specFromFlags>[1] & { spec?: string }, command: Command) => {
     await oneShot(command, { ...flags, json: true }, async (api) => {
       let spec: unknown;

@@ -27,11 +27,9 @@ interface TranscodeFlags {
   duration?: number;
 }
 
-export function transcodeCommand(): Command {
-  return new Command('transcode')
-    .description('transcode one input into multi-variant HLS in an object store, in the foreground (no Redis needed)')
-    .argument('<input>', 'a file path, a URL ffmpeg reads (rtmp, srt, http(s), file), or testsrc[:WxH@FPS] for a test pattern with a clock and a tone')
-    .requiredOption('--out <store-url>', 'object store to write into: file:./dir or s3://bucket/prefix')
+/** The task-spec flags `hlscdn transcode` and `hlscdn tasks create` share. */
+export function withTaskSpecOptions(command: Command): Command {
+  return command
     .option('--live', 'treat the input as live (sliding window, restarts continue the stream); default for rtmp/srt/udp and an endless testsrc')
     .option('--ladder <rungs>', 'comma-separated presets: 1080p,720p,480p,360p,240p,audio-only', '720p,480p,360p')
     .option('--segment <seconds>', 'segment duration', Number, 2)
@@ -40,7 +38,14 @@ export function transcodeCommand(): Command {
     .option('--prefix <prefix>', 'store prefix of the output (default live/<id> or vod/<id>)')
     .option('--dvr-window <seconds>', 'live: seconds the playlists keep', Number)
     .option('--preset <x264-preset>', 'x264 preset (ultrafast ... veryslow)')
-    .option('--duration <seconds>', 'testsrc: stop after this long', Number)
+    .option('--duration <seconds>', 'testsrc: stop after this long', Number);
+}
+
+export function transcodeCommand(): Command {
+  return withTaskSpecOptions(new Command('transcode')
+    .description('transcode one input into multi-variant HLS in an object store, in the foreground (no Redis needed)')
+    .argument('<input>', 'a file path, a URL ffmpeg reads (rtmp, srt, http(s), file), or testsrc[:WxH@FPS] for a test pattern with a clock and a tone')
+    .requiredOption('--out <store-url>', 'object store to write into: file:./dir or s3://bucket/prefix'))
     .action(async (input: string, flags: TranscodeFlags, command: Command) => {
       try {
         process.exitCode = await transcode(input, flags, command);
