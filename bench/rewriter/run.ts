@@ -6,7 +6,10 @@
  * writes their URLs), the rewriter in absolute mode with signed URLs (its own
  * process), and nginx with one worker (the rewriter is one Node event loop).
  *
- *   node --import tsx bench/rewriter/run.ts [--duration 10] [--connections 50] [--rounds 3]
+ *   node --import tsx bench/rewriter/run.ts [--duration 10] [--connections 50] [--rounds 3] [--no-write]
+ *
+ * `run()` is what bench/run-all.ts calls; run directly, the script prints its
+ * section and replaces it in docs/benchmarks.md unless --no-write.
  *
  * The two targets are loaded in turns (nginx, rewriter, nginx, ...), `rounds`
  * times each, and the median round of each is reported, so a neighbour's burst
@@ -15,7 +18,7 @@
  * rewriter's RSS and heap.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -24,13 +27,19 @@ import { silentLogger } from '../../src/core/logger.js';
 import { findFreePort, httpProbe, ManagedProcess, startNginx, startRedisServer } from '../../src/core/process/index.js';
 import { EdgeRegistryWriter, type EdgeRecord } from '../../src/edge-registry/index.js';
 import { FsObjectStore, startOriginServer } from '../../src/origin-store/index.js';
+import { machineInfo } from '../support/machine.js';
+import { table, type BenchResult } from '../support/report.js';
+import { isMain, report } from '../support/standalone.js';
 
-const { values: args } = parseArgs({
-  options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, rounds: { type: 'string', default: '3' } },
-});
-const duration = Number(args.duration);
-const connections = Number(args.connections);
-const rounds = Number(args.rounds);
+export interface RewriterBenchOptions {
+  /** Seconds of load per round and target. @defaultValue 10 */
+  duration?: number;
+  /** @defaultValue 50 */
+  connections?: number;
+  /** @defaultValue 3 */
+  rounds?: number;
+}
+
 const PLAYLIST_KEY = 'live/stream/index.m3u8';
 
 /** A live media playlist as a packager writes it: 6 segments of 2 s, program date-time, no ENDLIST. */
@@ -90,8 +99,8 @@ http {
 `;
 }
 
-async function load(url: string, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ url, connections, duration: seconds });
+async function load(url: string, options: { seconds: number; connections: number }): Promise<autocannon.Result> {
+  return autocannon({ url, connections: options.connections, duration: options.seconds });
 }
 
 /** The round with the median requests/s. */
@@ -106,90 +115,127 @@ async function metricValue(url: string, name: string): Promise<number> {
   return match ? Number(match[1]) : Number.NaN;
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'hlscdn-bench-rewriter-'));
-const closers: Array<() => Promise<unknown>> = [];
-try {
-  const redis = await startRedisServer({ dir: join(dir, 'redis') });
-  closers.push(() => redis.stop());
+export async function run(options: RewriterBenchOptions = {}): Promise<BenchResult> {
+  const duration = options.duration ?? 10;
+  const connections = options.connections ?? 50;
+  const rounds = options.rounds ?? 3;
+  const startedAt = new Date();
+  const machine = machineInfo();
+  const dir = await mkdtemp(join(tmpdir(), 'hlscdn-bench-rewriter-'));
+  const closers: Array<() => Promise<unknown>> = [];
+  try {
+    const redis = await startRedisServer({ dir: join(dir, 'redis') });
+    closers.push(() => redis.stop());
 
-  const store = new FsObjectStore({ root: join(dir, 'store') });
-  const playlist = livePlaylist();
-  await store.put(PLAYLIST_KEY, playlist);
-  const origin = await startOriginServer({ store, logger: silentLogger(), port: 0 });
-  closers.push(() => origin.close());
+    const store = new FsObjectStore({ root: join(dir, 'store') });
+    const playlist = livePlaylist();
+    await store.put(PLAYLIST_KEY, playlist);
+    const origin = await startOriginServer({ store, logger: silentLogger(), port: 0 });
+    closers.push(() => origin.close());
 
-  const writer = new EdgeRegistryWriter({ redis: { url: redis.url } });
-  closers.push(() => writer.close());
-  const records = ['edge-a', 'edge-b', 'edge-c'].map((id, i) => edgeRecordFor(id, 18_101 + i));
-  for (const record of records) await writer.register(record);
-  const heartbeat = setInterval(() => {
-    for (const record of records) void writer.heartbeat({ ...record, heartbeatAt: Date.now() }).catch(() => undefined);
-  }, 1_000);
-  closers.push(async () => clearInterval(heartbeat));
+    const writer = new EdgeRegistryWriter({ redis: { url: redis.url } });
+    closers.push(() => writer.close());
+    const records = ['edge-a', 'edge-b', 'edge-c'].map((id, i) => edgeRecordFor(id, 18_101 + i));
+    for (const record of records) await writer.register(record);
+    const heartbeat = setInterval(() => {
+      for (const record of records) void writer.heartbeat({ ...record, heartbeatAt: Date.now() }).catch(() => undefined);
+    }, 1_000);
+    closers.push(async () => clearInterval(heartbeat));
 
-  const rewriterPort = await findFreePort();
-  const rewriterUrl = `http://127.0.0.1:${rewriterPort}`;
-  const childArgs = {
-    rewriter: { port: rewriterPort, originUrl: origin.url, mode: 'absolute' },
-    signing: { secret: 'bench-signing-secret-0123456789', ttlSec: 3_600 },
-    redisUrl: redis.url,
-  };
-  const rewriter = await ManagedProcess.start({
-    name: 'rewriter',
-    command: process.execPath,
-    args: ['--import', 'tsx', fileURLToPath(new URL('./rewriter-process.ts', import.meta.url)), JSON.stringify(childArgs)],
-    readiness: { probe: httpProbe(`${rewriterUrl}/healthz`), timeoutMs: 20_000 },
-  });
-  closers.push(() => rewriter.stop());
+    const rewriterPort = await findFreePort();
+    const rewriterUrl = `http://127.0.0.1:${rewriterPort}`;
+    const childArgs = {
+      rewriter: { port: rewriterPort, originUrl: origin.url, mode: 'absolute' },
+      signing: { secret: 'bench-signing-secret-0123456789', ttlSec: 3_600 },
+      redisUrl: redis.url,
+    };
+    const rewriter = await ManagedProcess.start({
+      name: 'rewriter',
+      command: process.execPath,
+      args: ['--import', 'tsx', fileURLToPath(new URL('./rewriter-process.ts', import.meta.url)), JSON.stringify(childArgs)],
+      readiness: { probe: httpProbe(`${rewriterUrl}/healthz`), timeoutMs: 20_000 },
+    });
+    closers.push(() => rewriter.stop());
 
-  const nginxDir = join(dir, 'nginx');
-  const root = join(dir, 'static');
-  await mkdir(join(root, 'live', 'stream'), { recursive: true });
-  await mkdir(nginxDir, { recursive: true });
-  await writeFile(join(root, PLAYLIST_KEY), playlist);
-  const nginxPort = await findFreePort();
-  await writeFile(join(nginxDir, 'nginx.conf'), nginxConfig({ prefixDir: nginxDir, root, port: nginxPort }));
-  const nginx = await startNginx({ name: 'nginx-static', prefixDir: nginxDir, configFile: join(nginxDir, 'nginx.conf'), probe: httpProbe(`http://127.0.0.1:${nginxPort}/healthz`) });
-  closers.push(() => nginx.stop());
+    const nginxDir = join(dir, 'nginx');
+    const root = join(dir, 'static');
+    await mkdir(join(root, 'live', 'stream'), { recursive: true });
+    await mkdir(nginxDir, { recursive: true });
+    await writeFile(join(root, PLAYLIST_KEY), playlist);
+    const nginxPort = await findFreePort();
+    await writeFile(join(nginxDir, 'nginx.conf'), nginxConfig({ prefixDir: nginxDir, root, port: nginxPort }));
+    const nginx = await startNginx({ name: 'nginx-static', prefixDir: nginxDir, configFile: join(nginxDir, 'nginx.conf'), probe: httpProbe(`http://127.0.0.1:${nginxPort}/healthz`) });
+    closers.push(() => nginx.stop());
 
-  const rewriterTarget = `${rewriterUrl}/${PLAYLIST_KEY}`;
-  const nginxTarget = `http://127.0.0.1:${nginxPort}/${PLAYLIST_KEY}`;
-  const sample = await (await fetch(rewriterTarget)).text();
-  if (!sample.includes('md5=') || !sample.includes('http://127.0.0.1:1810')) throw new Error(`the rewriter did not rewrite:\n${sample}`);
+    const rewriterTarget = `${rewriterUrl}/${PLAYLIST_KEY}`;
+    const nginxTarget = `http://127.0.0.1:${nginxPort}/${PLAYLIST_KEY}`;
+    const sample = await (await fetch(rewriterTarget)).text();
+    if (!sample.includes('md5=') || !sample.includes('http://127.0.0.1:1810')) throw new Error(`the rewriter did not rewrite:\n${sample}`);
 
-  // Warm-up (JIT, connection pools), discarded.
-  await load(rewriterTarget, 2);
-  await load(nginxTarget, 2);
-  const nginxRounds: autocannon.Result[] = [];
-  const rewriterRounds: autocannon.Result[] = [];
-  for (let round = 1; round <= rounds; round++) {
-    nginxRounds.push(await load(nginxTarget, duration));
-    rewriterRounds.push(await load(rewriterTarget, duration));
-    console.log(`round ${round}: nginx ${Math.round(nginxRounds.at(-1)!.requests.average)} req/s, rewriter ${Math.round(rewriterRounds.at(-1)!.requests.average)} req/s`);
+    // Warm-up (JIT, connection pools), discarded.
+    await load(rewriterTarget, { seconds: 2, connections });
+    await load(nginxTarget, { seconds: 2, connections });
+    const nginxRounds: autocannon.Result[] = [];
+    const rewriterRounds: autocannon.Result[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      nginxRounds.push(await load(nginxTarget, { seconds: duration, connections }));
+      rewriterRounds.push(await load(rewriterTarget, { seconds: duration, connections }));
+      console.log(`round ${round}: nginx ${Math.round(nginxRounds.at(-1)!.requests.average)} req/s, rewriter ${Math.round(rewriterRounds.at(-1)!.requests.average)} req/s`);
+    }
+    const nginxResult = median(nginxRounds);
+    const rewriterResult = median(rewriterRounds);
+    const rssMiB = (await metricValue(`${rewriterUrl}/metrics`, 'hlscdn_process_resident_memory_bytes')) / 1_048_576;
+    const heapMiB = (await metricValue(`${rewriterUrl}/metrics`, 'hlscdn_nodejs_heap_size_used_bytes')) / 1_048_576;
+
+    const ratio = rewriterResult.requests.average / nginxResult.requests.average;
+    const rows = [
+      ['nginx (static file, 1 worker)', nginxResult],
+      ['rewriter (absolute, signed)', rewriterResult],
+    ] as const;
+    const failed = [...nginxRounds, ...rewriterRounds].filter((r) => r.non2xx > 0 || r.errors > 0).length;
+    return {
+      id: 'rewriter',
+      title: 'Rewriter',
+      about: `What it measures: requests/s for one live media playlist (6 segments of 2 s), served by the rewriter (absolute mode, signed URLs, three edges in the registry) and by nginx as a static file, with the same load tool (autocannon, in the benchmark's own process), the same connections (${connections}) and duration (${duration} s). The rewriter runs in its own Node process, from the TypeScript sources through tsx; nginx has one worker (the rewriter is one event loop). Targets are loaded in turns, ${rounds} rounds each, and the median round of each is reported. Target: rewriter/nginx >= 0.5.`,
+      command: `node --import tsx bench/rewriter/run.ts --duration ${duration} --connections ${connections} --rounds ${rounds}`,
+      results: [
+        '```',
+        ...nginxRounds.map((r, i) => `round ${i + 1}: nginx ${Math.round(r.requests.average)} req/s, rewriter ${Math.round(rewriterRounds[i]!.requests.average)} req/s`),
+        '```',
+        '',
+        ...table(
+          ['target', 'requests/s', 'p99 latency', 'non-2xx', 'errors'],
+          rows.map(([name, r]) => [name, Math.round(r.requests.average), `${r.latency.p99} ms`, r.non2xx, r.errors]),
+        ),
+        '',
+        `- Rewriter after the run: RSS ${rssMiB.toFixed(0)} MiB (tsx's compiler included), heap used ${heapMiB.toFixed(0)} MiB.`,
+        `- Playlist: ${playlist.length} bytes at nginx, ${sample.length} bytes rewritten (absolute edge URLs with signatures).`,
+      ],
+      ratios: [{ label: 'throughput rewriter / nginx', value: ratio, target: '>= 0.5', met: ratio >= 0.5 }],
+      notes: [
+        'Why the rewriter gets there: it writes a playlist answer it built in the last 100 ms straight to the socket (`src/rewriter/service/hot-answers.ts`; docs/rewriter.md "Performance"). Measured when that path was added (2026-11-21, not rerun here): without it, every request through Hono, its middleware and the Web Request/Response objects gave 3417 req/s, a ratio of 0.19, and a trivial Hono app returning a constant string about 9000 req/s on this machine.',
+      ],
+      ...(failed > 0 && { problems: [`${failed} load rounds had non-2xx answers or errors`] }),
+      startedAt,
+      durationMs: Date.now() - startedAt.getTime(),
+      machine,
+    };
+  } finally {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
   }
-  const nginxResult = median(nginxRounds);
-  const rewriterResult = median(rewriterRounds);
-  const rssMiB = (await metricValue(`${rewriterUrl}/metrics`, 'hlscdn_process_resident_memory_bytes')) / 1_048_576;
-  const heapMiB = (await metricValue(`${rewriterUrl}/metrics`, 'hlscdn_nodejs_heap_size_used_bytes')) / 1_048_576;
+}
 
-  const ratio = rewriterResult.requests.average / nginxResult.requests.average;
-  const rows = [
-    ['nginx (static file, 1 worker)', nginxResult],
-    ['rewriter (absolute, signed)', rewriterResult],
-  ] as const;
-  const table = [
-    '| target | requests/s | p99 latency | non-2xx | errors |',
-    '|---|---:|---:|---:|---:|',
-    ...rows.map(([name, r]) => `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p99} ms | ${r.non2xx} | ${r.errors} |`),
-  ];
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(table.join('\n'));
-  console.log(`\nthroughput ratio rewriter/nginx: ${ratio.toFixed(2)} (target >= 0.5)`);
-  console.log(`rewriter after the run: RSS ${rssMiB.toFixed(0)} MiB, heap used ${heapMiB.toFixed(0)} MiB`);
-  console.log(`machine: ${cpus().length} cores, ${cpu}, Node ${process.version}; ${connections} connections, ${rounds} rounds of ${duration} s per target (medians)`);
-  console.log(`playlist: ${playlist.length} bytes at nginx, ${sample.length} bytes rewritten`);
-  if ([...nginxRounds, ...rewriterRounds].some((r) => r.non2xx > 0 || r.errors > 0)) process.exitCode = 1;
-} finally {
-  for (const close of closers.reverse()) await close().catch(() => undefined);
-  await rm(dir, { recursive: true, force: true });
+if (isMain(import.meta.url)) {
+  const { values: args } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '50' },
+      rounds: { type: 'string', default: '3' },
+      'no-write': { type: 'boolean', default: false },
+    },
+  });
+  const result = await run({ duration: Number(args.duration), connections: Number(args.connections), rounds: Number(args.rounds) });
+  await report(result, { write: !args['no-write'] });
+  if (result.problems) process.exitCode = 1;
 }

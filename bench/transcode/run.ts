@@ -8,22 +8,30 @@
  *
  * Generates the input first (bench/out/input-720p-30s.mp4, kept for later runs), runs
  * each side `runs` times alternately, and compares the best wall times: ratio
- * hlscdn/bare (target <= 1.10) and realtime factors. Appends the result to
- * docs/benchmarks.md under "## Transcode" unless --no-write.
+ * hlscdn/bare (target <= 1.10) and realtime factors. `run()` is what bench/run-all.ts
+ * calls; run directly, the script prints its section and replaces it in
+ * docs/benchmarks.md unless --no-write.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FsObjectStore } from '../../src/origin-store/index.js';
 import { planTranscode, prepareLaunchers, probeInput, TranscodeSession, parseTaskSpec } from '../../src/transcoder/index.js';
 import type { Launchers, TaskSpec } from '../../src/transcoder/index.js';
+import { machineInfo } from '../support/machine.js';
+import { fmt, type BenchResult } from '../support/report.js';
+import { median } from '../support/stats.js';
+import { isMain, report } from '../support/standalone.js';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '2' }, 'no-write': { type: 'boolean', default: false } } });
-const runs = Math.max(1, Number(args.runs));
+export interface TranscodeBenchOptions {
+  /** Runs of each side, alternating. @defaultValue 2 */
+  runs?: number;
+}
+
 const INPUT_SEC = 30;
 const LADDER = ['720p', '480p', '360p'];
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -73,60 +81,52 @@ async function runBare(launchers: Launchers, scratch: string, run: number): Prom
   return performance.now() - started;
 }
 
-async function appendToBenchmarks(block: string): Promise<void> {
-  const file = join(repo, 'docs/benchmarks.md');
-  const existing = await readFile(file, 'utf8').catch(() => '# Benchmarks\n');
-  const heading = '## Transcode';
-  let text: string;
-  const at = existing.indexOf(`\n${heading}\n`);
-  if (at < 0) {
-    text = `${existing.trimEnd()}\n\n${heading}\n\n${block}\n`;
-  } else {
-    // Insert at the end of the Transcode section, before the next "## " heading.
-    const sectionStart = at + heading.length + 2;
-    const next = existing.indexOf('\n## ', sectionStart);
-    const end = next < 0 ? existing.length : next + 1;
-    text = `${existing.slice(0, end).trimEnd()}\n\n${block}\n${next < 0 ? '' : `\n${existing.slice(end)}`}`;
+export async function run(options: TranscodeBenchOptions = {}): Promise<BenchResult> {
+  const runs = Math.max(1, options.runs ?? 2);
+  const startedAt = new Date();
+  const machine = machineInfo();
+  await makeInput();
+  const launchers = await prepareLaunchers();
+  const scratch = await mkdtemp(join(tmpdir(), 'hlscdn-bench-transcode-'));
+  const hlscdnMs: number[] = [];
+  const bareMs: number[] = [];
+  try {
+    for (let run = 0; run < runs; run += 1) {
+      bareMs.push(await runBare(launchers, scratch, run));
+      console.log(`run ${run + 1}: bare ffmpeg ${(bareMs.at(-1)! / 1000).toFixed(2)} s`);
+      hlscdnMs.push(await runHlscdn(launchers, scratch, run));
+      console.log(`run ${run + 1}: hlscdn      ${(hlscdnMs.at(-1)! / 1000).toFixed(2)} s`);
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
-  await writeFile(file, text);
+
+  const bestHlscdn = Math.min(...hlscdnMs);
+  const bestBare = Math.min(...bareMs);
+  const ratio = bestHlscdn / bestBare;
+  const medianRatio = median(hlscdnMs) / median(bareMs);
+  const realtime = (ms: number) => INPUT_SEC / (ms / 1000);
+  const seconds = (values: number[]) => values.map((ms) => (ms / 1000).toFixed(2)).join(', ');
+  return {
+    id: 'transcode',
+    title: 'Transcode',
+    about: `What it measures: the cost of hlscdn around ffmpeg. A ${INPUT_SEC} s 1280x720 30 fps input (generated first into \`bench/out/\`) goes through hlscdn as a VOD task (ffprobe, plan, supervised ffmpeg through fluent-ffmpeg, uploader into an fs store, master last) and through the bare ffmpeg command for the same ladder (${LADDER.join('/')}, x264 veryfast, 2 s TS segments; the same argv) writing to local disk. Runs alternate, bare first; the ratio of wall times hlscdn/bare has a target of <= 1.10. The realtime factor is input seconds per wall second.`,
+    command: `node --import tsx bench/transcode/run.ts --runs ${runs}`,
+    results: [
+      `- Runs: bare ffmpeg ${seconds(bareMs)} s; hlscdn ${seconds(hlscdnMs)} s`,
+      `- Best: bare ffmpeg to local disk ${(bestBare / 1000).toFixed(2)} s (${realtime(bestBare).toFixed(2)}x realtime), hlscdn into an fs store ${(bestHlscdn / 1000).toFixed(2)} s (${realtime(bestHlscdn).toFixed(2)}x realtime)`,
+      `- Median of each: ratio ${fmt(medianRatio, 3)}`,
+    ],
+    ratios: [{ label: 'wall time hlscdn / bare ffmpeg (best of each)', value: ratio, target: '<= 1.10', met: ratio <= 1.1 }],
+    notes: ['Both sides run the same encoder work, so the ratio is hlscdn\'s own cost (probing, supervision, uploads) and can come out below 1 when a neighbour\'s load on the shared machine hits the bare runs harder.'],
+    startedAt,
+    durationMs: Date.now() - startedAt.getTime(),
+    machine,
+  };
 }
 
-await makeInput();
-const launchers = await prepareLaunchers();
-const scratch = await mkdtemp(join(tmpdir(), 'hlscdn-bench-transcode-'));
-const hlscdnMs: number[] = [];
-const bareMs: number[] = [];
-try {
-  for (let run = 0; run < runs; run += 1) {
-    bareMs.push(await runBare(launchers, scratch, run));
-    console.log(`run ${run + 1}: bare ffmpeg ${(bareMs.at(-1)! / 1000).toFixed(2)} s`);
-    hlscdnMs.push(await runHlscdn(launchers, scratch, run));
-    console.log(`run ${run + 1}: hlscdn      ${(hlscdnMs.at(-1)! / 1000).toFixed(2)} s`);
-  }
-} finally {
-  await rm(scratch, { recursive: true, force: true });
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-const bestHlscdn = Math.min(...hlscdnMs);
-const bestBare = Math.min(...bareMs);
-const ratio = bestHlscdn / bestBare;
-const medianRatio = median(hlscdnMs) / median(bareMs);
-const realtime = (ms: number) => INPUT_SEC / (ms / 1000);
-const seconds = (values: number[]) => values.map((ms) => (ms / 1000).toFixed(2)).join(', ');
-const now = new Date();
-const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-const block = [
-  `### ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC: VOD, ${INPUT_SEC} s 1280x720 30 fps, ladder ${LADDER.join('/')}, x264 veryfast, 2 s TS segments`,
-  '',
-  `- Command: \`node --import tsx bench/transcode/run.ts --runs ${runs}\``,
-  `- Machine: ${cpus().length} cores (${cpu}), Node ${process.version}, ffmpeg 5.1, load average ${loadavg()[0]?.toFixed(1)} at the end (shared machine)`,
-  `- Runs (alternating, bare first): bare ffmpeg ${seconds(bareMs)} s; hlscdn ${seconds(hlscdnMs)} s`,
-  `- Best: bare ffmpeg to local disk ${(bestBare / 1000).toFixed(2)} s (${realtime(bestBare).toFixed(2)}x realtime), hlscdn into an fs store ${(bestHlscdn / 1000).toFixed(2)} s (${realtime(bestHlscdn).toFixed(2)}x realtime)`,
-  `- Wall-time ratio hlscdn/bare: **${ratio.toFixed(3)}** best of each, ${medianRatio.toFixed(3)} median of each (target <= 1.10: ${ratio <= 1.1 ? 'met' : 'NOT met'})`,
-].join('\n');
-console.log(`\n${block}\n`);
-if (!args['no-write']) {
-  await appendToBenchmarks(block);
-  console.log('appended to docs/benchmarks.md');
+if (isMain(import.meta.url)) {
+  const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '2' }, 'no-write': { type: 'boolean', default: false } } });
+  const result = await run({ runs: Number(args.runs) });
+  await report(result, { write: !args['no-write'] });
 }

@@ -58,3 +58,51 @@ describe('createMediaTargeter', () => {
     expect(new URL(fallback.url).searchParams.has('md5')).toBe(true);
   });
 });
+
+describe('placements', () => {
+  const withLoad = (loads: Record<string, number>, draining: string[] = []) =>
+    fleetState(
+      {
+        edges: records.map((r) => ({ ...r, zone: undefined, state: draining.includes(r.id) ? ('draining' as const) : ('active' as const), load: { ...r.load, requestsPerSec: loads[r.id] ?? 0 } })),
+        ageMs: 0,
+        connected: true,
+      },
+      { maxSnapshotAgeMs: 10_000 },
+    );
+
+  it('keeps a placed object on its edge when that edge turns busy, and places new objects by bounded load', async () => {
+    const { EdgePlacements } = await import('./edge-placements.js');
+    const placements = new EdgePlacements();
+    const quiet = createMediaTargeter({ ...base, fleet: withLoad({}), quietEdgeRequestsPerSec: 1, placements });
+    const first = quiet(object('hot.ts'));
+    if (!('edgeId' in first)) throw new Error('expected an edge');
+    // A flash crowd on that segment: its edge is now far above 1.25 x its share.
+    const busy = withLoad({ [first.edgeId]: 1_000 });
+    const stuck = createMediaTargeter({ ...base, fleet: busy, quietEdgeRequestsPerSec: 1, placements });
+    expect(stuck(object('hot.ts'))).toMatchObject({ edgeId: first.edgeId });
+    // Without the memory the same segment would spill to another edge (another origin fetch).
+    const forgetful = createMediaTargeter({ ...base, fleet: busy, quietEdgeRequestsPerSec: 1 });
+    expect(forgetful(object('hot.ts'))).not.toMatchObject({ edgeId: first.edgeId });
+    // New objects avoid the busy edge.
+    for (let i = 0; i < 10; i++) expect(stuck(object(`new${i}.ts`))).not.toMatchObject({ edgeId: first.edgeId });
+  });
+
+  it('moves a placed object when its edge drains or leaves', async () => {
+    const { EdgePlacements } = await import('./edge-placements.js');
+    const placements = new EdgePlacements();
+    const first = createMediaTargeter({ ...base, fleet: withLoad({}), placements })(object('seg.ts'));
+    if (!('edgeId' in first)) throw new Error('expected an edge');
+    const after = createMediaTargeter({ ...base, fleet: withLoad({}, [first.edgeId]), placements })(object('seg.ts'));
+    expect('edgeId' in after && after.edgeId !== first.edgeId).toBe(true);
+  });
+
+  it('forgets the least recently used placements past its bound', async () => {
+    const { EdgePlacements } = await import('./edge-placements.js');
+    const placements = new EdgePlacements(2);
+    placements.remember('a', 'edge-a');
+    placements.remember('b', 'edge-b');
+    placements.get('a');
+    placements.remember('c', 'edge-c');
+    expect([placements.get('a'), placements.get('b'), placements.get('c'), placements.size]).toEqual(['edge-a', undefined, 'edge-c', 2]);
+  });
+});

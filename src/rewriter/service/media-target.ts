@@ -8,6 +8,7 @@
  */
 import { selectEdge } from '../selection/index.js';
 import type { FallbackReason, FleetState } from './fleet.js';
+import type { EdgePlacements } from './edge-placements.js';
 import { joinBase } from './url-mapping.js';
 
 export interface MediaObject {
@@ -35,6 +36,8 @@ export interface MediaTargetOptions {
   fallbackBase: string;
   /** Adds a signature (md5, expires) to a URL; absent when URLs are not signed. */
   sign?: (url: URL) => URL;
+  /** Earlier placements: an object stays on its edge while that edge is active. */
+  placements?: EdgePlacements;
 }
 
 function finish(url: string, sign: MediaTargetOptions['sign']): string {
@@ -51,8 +54,20 @@ export function createMediaTargeter(options: MediaTargetOptions): (object: Media
   if (!fleet.usable) return (object) => fallback(object, fleet.reason);
   const pinned = fleet.candidates.find((edge) => edge.id === options.pinnedEdgeId && edge.state === 'active' && edge.weight > 0);
   const selectOptions = { balanceFactor: options.balanceFactor, minCapacity: options.quietEdgeRequestsPerSec, zone: options.zone };
+  const placements = options.placements;
+  const placeable = new Map(fleet.candidates.filter((edge) => edge.state === 'active' && edge.weight > 0).map((edge) => [edge.id, edge]));
+  const choose = (key: string) => {
+    // Keyed by zone too: a viewer of another zone gets its own placement.
+    const placementKey = `${options.zone ?? ''}|${key}`;
+    const earlier = placements?.get(placementKey);
+    const kept = earlier === undefined ? undefined : placeable.get(earlier);
+    if (kept) return kept;
+    const chosen = selectEdge(key, fleet.candidates, selectOptions)?.edge;
+    if (chosen) placements?.remember(placementKey, chosen.id);
+    return chosen;
+  };
   return (object) => {
-    const edge = pinned ?? selectEdge(object.originPath, fleet.candidates, selectOptions)?.edge;
+    const edge = pinned ?? choose(object.originPath);
     const base = edge === undefined ? undefined : fleet.urls.get(edge.id);
     if (edge === undefined || base === undefined) return fallback(object, 'no-live-edge');
     return { url: finish(joinBase(base, object.originPath + object.search), sign), edgeId: edge.id };

@@ -17,6 +17,7 @@ import { rewritePlaylist, type PlaylistFacts } from '../playlist/index.js';
 import { BoundedCache } from './bounded-cache.js';
 import { responseAgeSec, viewerCacheControl } from './cache-policy.js';
 import { fleetState, type FallbackReason, type FleetSource, type FleetState } from './fleet.js';
+import type { EdgePlacements } from './edge-placements.js';
 import { createMediaTargeter, type MediaTarget } from './media-target.js';
 import type { OriginFailureCode } from './origin-fetch.js';
 import type { FetchedPlaylist, PlaylistFetcher } from './playlist-fetcher.js';
@@ -62,6 +63,7 @@ export interface PlaylistResponderDeps {
   metrics: RewriterMetrics;
   logger: Logger;
   now: () => number;
+  placements?: EdgePlacements;
 }
 
 interface Rewritten {
@@ -109,6 +111,7 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
       pinnedEdgeId: context.pin,
       fallbackBase,
       sign,
+      placements: deps.placements,
     });
     const assigned = new Map<string, number>();
     const countTarget = (chosen: MediaTarget) => {

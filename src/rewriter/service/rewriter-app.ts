@@ -21,6 +21,7 @@ import type { RewriterConfig, RewriterSigning } from '../config.js';
 import { corsHeaders, simpleCorsHeaders, type CorsHeadersOptions } from './cors-headers.js';
 import { fleetState, type FleetSource } from './fleet.js';
 import type { HotAnswers } from './hot-answers.js';
+import { EdgePlacements } from './edge-placements.js';
 import { createMediaTargeter } from './media-target.js';
 import { PlaylistFetcher } from './playlist-fetcher.js';
 import { createPlaylistResponder, signerFor, STEERING_PATH, type PlaylistReply } from './playlist-responder.js';
@@ -85,7 +86,8 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
     now,
     logger,
   });
-  const respondPlaylist = createPlaylistResponder({ config, signing: options.signing, fleet: options.fleet, fetcher, metrics, logger, now });
+  const placements = new EdgePlacements();
+  const respondPlaylist = createPlaylistResponder({ config, signing: options.signing, fleet: options.fleet, fetcher, metrics, logger, now, placements });
   const currentFleet = () => fleetState(options.fleet.snapshot(), { maxSnapshotAgeMs: config.maxSnapshotAgeMs });
   const count = (kind: RequestKind, mode: string, outcome: RequestOutcome) => metrics.requests.inc({ kind, mode, outcome });
 
@@ -211,6 +213,7 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
       zone: request.zone,
       fallbackBase: config.fallbackBaseUrl ?? config.publicOriginUrl ?? config.originUrl,
       sign: expiresAt === undefined ? undefined : signerFor(signing, expiresAt),
+      placements,
     })({ rewriterPath: request.path, originPath: originPathOf(request.path, originBase), search: withoutOwnParams(request.search) });
     const fellBack = 'fallback' in target;
     metrics.assignments.inc({ edge: fellBack ? 'fallback' : target.edgeId });

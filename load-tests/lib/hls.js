@@ -1,0 +1,355 @@
+// @ts-check
+/**
+ * The pure part of a simulated HLS viewer: reading playlists, resolving their
+ * URIs, choosing a variant, the live reload schedule and which segments are new.
+ * No k6 imports, no I/O, no clock: time comes in as arguments. The k6 player
+ * (player.js), the vitest tests (test/load-tests/hls-logic.test.ts) and the
+ * in-process benchmark players (bench/) all run this same file.
+ *
+ * Written in ES2020 without the WHATWG URL class: the k6 versions this must run
+ * on do not all have a global URL, and @types/k6 does not declare one.
+ */
+
+/**
+ * @typedef {object} Variant
+ * @property {string} uri  As written in the master playlist (resolve it against the master's URL).
+ * @property {number} bandwidth  BANDWIDTH, bits/s.
+ * @property {string} [resolution]  RESOLUTION, e.g. "640x360".
+ */
+
+/**
+ * @typedef {object} Segment
+ * @property {string} uri  As written in the media playlist.
+ * @property {number} duration  EXTINF, seconds.
+ * @property {number} msn  Media sequence number: EXT-X-MEDIA-SEQUENCE + position.
+ * @property {string} [map]  URI of the EXT-X-MAP (fMP4 init segment) that applies to it.
+ * @property {number} [programDateTime]  EXT-X-PROGRAM-DATE-TIME of the segment, ms since the epoch.
+ */
+
+/**
+ * @typedef {object} MediaPlaylist
+ * @property {number} targetDuration  EXT-X-TARGETDURATION, seconds.
+ * @property {number} mediaSequence  EXT-X-MEDIA-SEQUENCE (0 when absent, RFC 8216 4.3.3.2).
+ * @property {boolean} endList  EXT-X-ENDLIST present: VOD or a finished event.
+ * @property {Segment[]} segments
+ */
+
+/**
+ * @typedef {object} PlaylistError
+ * @property {'not-a-playlist' | 'not-a-master' | 'not-a-media-playlist' | 'no-target-duration' | 'no-variants'} code
+ * @property {string} message
+ */
+
+/**
+ * @template T
+ * @typedef {{ ok: true, value: T } | { ok: false, error: PlaylistError }} Result
+ */
+
+// ---------------------------------------------------------------- URL resolution
+
+/**
+ * Splits an absolute URL into RFC 3986 components (appendix B's regular expression).
+ * @param {string} url
+ */
+function splitUrl(url) {
+  const m = /^(?:([^:/?#]+):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(url);
+  // The expression matches every string; the guard is for the type checker.
+  if (!m) return { scheme: undefined, authority: undefined, path: '', query: undefined };
+  return { scheme: m[1], authority: m[2], path: m[3] ?? '', query: m[4] };
+}
+
+/**
+ * RFC 3986 5.2.4: removes "." and ".." segments.
+ * @param {string} path
+ */
+function removeDotSegments(path) {
+  /** @type {string[]} */
+  const output = [];
+  const segments = path.split('/');
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i];
+    const last = i === segments.length - 1;
+    if (segment === '.') {
+      if (last) output.push('');
+    } else if (segment === '..') {
+      // Never above the root: the leading '' of an absolute path stays.
+      if (output.length > 1 || (output.length === 1 && output[0] !== '')) output.pop();
+      if (last) output.push('');
+    } else {
+      output.push(segment ?? '');
+    }
+  }
+  const joined = output.join('/');
+  return path.startsWith('/') && !joined.startsWith('/') ? `/${joined}` : joined;
+}
+
+/**
+ * RFC 3986 5.2.3: the reference's path appended to the base's directory.
+ * @param {string | undefined} baseAuthority
+ * @param {string} basePath
+ * @param {string} refPath
+ */
+function mergePaths(baseAuthority, basePath, refPath) {
+  if (baseAuthority !== undefined && basePath === '') return `/${refPath}`;
+  return basePath.slice(0, basePath.lastIndexOf('/') + 1) + refPath;
+}
+
+/**
+ * Resolves a URI reference from a playlist against the URL the playlist was
+ * actually fetched from (after redirects), as RFC 8216 4.1 asks (RFC 3986 5.2.2).
+ * Handles absolute, network-path (`//host/x`), absolute-path (`/x`), relative
+ * (`a/b`, `../b`) and query-only (`?x`) references; fragments are dropped
+ * (they never reach the server). Query strings may contain '/' and stay intact.
+ * @param {string} base  Absolute URL, e.g. `http://edge:8081/live/v0/index.m3u8?token=1`.
+ * @param {string} ref
+ * @returns {string}
+ */
+export function resolveUrl(base, ref) {
+  const r = splitUrl(ref.trim());
+  const b = splitUrl(base);
+  const withQuery = (/** @type {string} */ head, /** @type {string | undefined} */ query) => (query === undefined ? head : `${head}?${query}`);
+  if (r.scheme !== undefined) return withQuery(`${r.scheme}:${r.authority === undefined ? '' : `//${r.authority}`}${removeDotSegments(r.path)}`, r.query);
+  const prefix = `${b.scheme}:`;
+  if (r.authority !== undefined) return withQuery(`${prefix}//${r.authority}${removeDotSegments(r.path)}`, r.query);
+  const authority = b.authority === undefined ? '' : `//${b.authority}`;
+  if (r.path === '') return withQuery(`${prefix}${authority}${b.path}`, r.query ?? b.query);
+  const path = r.path.startsWith('/') ? removeDotSegments(r.path) : removeDotSegments(mergePaths(b.authority, b.path, r.path));
+  return withQuery(`${prefix}${authority}${path}`, r.query);
+}
+
+/**
+ * `scheme://host:port` of an absolute URL: which server (edge) a URL goes to.
+ * @param {string} url
+ */
+export function originOf(url) {
+  const parts = splitUrl(url);
+  return `${parts.scheme}://${parts.authority ?? ''}`;
+}
+
+// ---------------------------------------------------------------- playlists
+
+/**
+ * Attribute list of a tag (RFC 8216 4.2): `KEY=value,KEY="quoted, with commas"`.
+ * @param {string} list  The text after the tag's colon.
+ * @returns {Record<string, string>}
+ */
+export function parseAttributes(list) {
+  /** @type {Record<string, string>} */
+  const attributes = {};
+  const pattern = /([A-Z0-9-]+)=("[^"]*"|[^,]*)/g;
+  let m;
+  while ((m = pattern.exec(list)) !== null) {
+    const value = m[2] ?? '';
+    attributes[m[1] ?? ''] = value.startsWith('"') ? value.slice(1, -1) : value;
+  }
+  return attributes;
+}
+
+/** @param {string} text */
+function lines(text) {
+  return text.split(/\r?\n/).map((line) => line.trim());
+}
+
+/**
+ * A master (multivariant) playlist has EXT-X-STREAM-INF: decided from the
+ * content, never from the file name.
+ * @param {string} text
+ */
+export function isMasterPlaylist(text) {
+  return /^#EXT-X-STREAM-INF:/m.test(text);
+}
+
+/**
+ * The variants of a master playlist, in playlist order.
+ * @param {string} text
+ * @returns {Result<Variant[]>}
+ */
+export function parseMasterPlaylist(text) {
+  const all = lines(text);
+  if (all[0] !== '#EXTM3U') return { ok: false, error: { code: 'not-a-playlist', message: 'the text does not start with #EXTM3U' } };
+  if (!isMasterPlaylist(text)) return { ok: false, error: { code: 'not-a-master', message: 'no EXT-X-STREAM-INF: this is a media playlist' } };
+  /** @type {Variant[]} */
+  const variants = [];
+  /** @type {Record<string, string> | undefined} */
+  let pending;
+  for (const line of all) {
+    if (line.startsWith('#EXT-X-STREAM-INF:')) pending = parseAttributes(line.slice('#EXT-X-STREAM-INF:'.length));
+    else if (pending && line !== '' && !line.startsWith('#')) {
+      /** @type {Variant} */
+      const variant = { uri: line, bandwidth: Number(pending.BANDWIDTH ?? 0) };
+      if (pending.RESOLUTION !== undefined) variant.resolution = pending.RESOLUTION;
+      variants.push(variant);
+      pending = undefined;
+    }
+  }
+  if (variants.length === 0) return { ok: false, error: { code: 'no-variants', message: 'EXT-X-STREAM-INF without a URI line' } };
+  return { ok: true, value: variants };
+}
+
+/**
+ * Target duration, media sequence, ENDLIST and the segments of a media playlist.
+ * Tags between EXTINF and its URI line (PROGRAM-DATE-TIME, BYTERANGE...) are allowed.
+ * @param {string} text
+ * @returns {Result<MediaPlaylist>}
+ */
+export function parseMediaPlaylist(text) {
+  const all = lines(text);
+  if (all[0] !== '#EXTM3U') return { ok: false, error: { code: 'not-a-playlist', message: 'the text does not start with #EXTM3U' } };
+  if (isMasterPlaylist(text)) return { ok: false, error: { code: 'not-a-media-playlist', message: 'EXT-X-STREAM-INF: this is a master playlist' } };
+  let targetDuration = Number.NaN;
+  let mediaSequence = 0;
+  let endList = false;
+  /** @type {Segment[]} */
+  const segments = [];
+  /** @type {number | undefined} */
+  let duration;
+  /** @type {string | undefined} */
+  let map;
+  /** @type {number | undefined} */
+  let programDateTime;
+  for (const line of all) {
+    if (line.startsWith('#EXT-X-TARGETDURATION:')) targetDuration = Number(line.slice(22));
+    else if (line.startsWith('#EXT-X-MEDIA-SEQUENCE:')) mediaSequence = Number(line.slice(22));
+    else if (line === '#EXT-X-ENDLIST') endList = true;
+    else if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice(8));
+    else if (line.startsWith('#EXT-X-MAP:')) map = parseAttributes(line.slice(11)).URI;
+    else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) {
+      const at = Date.parse(line.slice(25));
+      programDateTime = Number.isNaN(at) ? undefined : at;
+    } else if (line !== '' && !line.startsWith('#') && duration !== undefined) {
+      /** @type {Segment} */
+      const segment = { uri: line, duration, msn: mediaSequence + segments.length };
+      if (map !== undefined) segment.map = map;
+      if (programDateTime !== undefined) segment.programDateTime = programDateTime;
+      segments.push(segment);
+      duration = undefined;
+      // A date applies to the next segment only; later ones follow from the durations.
+      programDateTime = undefined;
+    }
+  }
+  if (!(targetDuration > 0)) return { ok: false, error: { code: 'no-target-duration', message: 'EXT-X-TARGETDURATION is missing or not positive' } };
+  return { ok: true, value: { targetDuration, mediaSequence, endList, segments } };
+}
+
+// ---------------------------------------------------------------- player decisions
+
+/** @typedef {'random' | 'lowest' | 'highest'} VariantChoice */
+
+/**
+ * Which variant a viewer watches: the lowest or highest BANDWIDTH, or one at random.
+ * @param {Variant[]} variants
+ * @param {VariantChoice} choice
+ * @param {number} random  A number in [0, 1) (Math.random() in a player; fixed in tests).
+ * @returns {Variant | undefined}
+ */
+export function chooseVariant(variants, choice, random) {
+  if (variants.length === 0) return undefined;
+  if (choice === 'random') return variants[Math.min(variants.length - 1, Math.floor(random * variants.length))];
+  const sorted = [...variants].sort((a, b) => a.bandwidth - b.bandwidth);
+  return choice === 'lowest' ? sorted[0] : sorted[sorted.length - 1];
+}
+
+/**
+ * Index of the first segment a viewer joining a live stream plays: the last one
+ * that starts at least three target durations from the end of the playlist
+ * (RFC 8216 6.3.3). A VOD (ENDLIST) starts at 0.
+ * @param {MediaPlaylist} playlist
+ */
+export function liveStartIndex(playlist) {
+  if (playlist.endList) return 0;
+  const minimum = 3 * playlist.targetDuration;
+  let fromEnd = 0;
+  for (let i = playlist.segments.length - 1; i >= 0; i--) {
+    fromEnd += playlist.segments[i]?.duration ?? 0;
+    if (fromEnd >= minimum) return i;
+  }
+  return 0;
+}
+
+/**
+ * The segments to fetch after a (re)load: those after `lastMsn` (the last one
+ * fetched). `skipped` counts segments that left the playlist before the viewer
+ * got to them: the viewer fell behind the live window.
+ * @param {MediaPlaylist} playlist
+ * @param {number} lastMsn  -1 (or anything below the first MSN minus one) before the first fetch.
+ * @returns {{ segments: Segment[], skipped: number }}
+ */
+export function segmentsToFetch(playlist, lastMsn) {
+  const segments = playlist.segments.filter((segment) => segment.msn > lastMsn);
+  const first = playlist.segments[0];
+  const skipped = first !== undefined && lastMsn >= 0 && first.msn > lastMsn + 1 ? first.msn - lastMsn - 1 : 0;
+  return { segments, skipped };
+}
+
+/**
+ * MSN of the newest segment, or -1 for an empty playlist.
+ * @param {MediaPlaylist} playlist
+ */
+export function lastMsn(playlist) {
+  const last = playlist.segments[playlist.segments.length - 1];
+  return last === undefined ? -1 : last.msn;
+}
+
+/**
+ * Whether a reload brought something new (RFC 8216 6.3.4 decides the next
+ * reload time from this): a newer segment, or ENDLIST appearing.
+ * @param {MediaPlaylist | undefined} previous
+ * @param {MediaPlaylist} next
+ */
+export function playlistChanged(previous, next) {
+  if (previous === undefined) return true;
+  return lastMsn(next) !== lastMsn(previous) || next.endList !== previous.endList || next.segments.length !== previous.segments.length;
+}
+
+/**
+ * When to reload a live media playlist, ms since the epoch (RFC 8216 6.3.4):
+ * one target duration after the start of the last load when it changed, half a
+ * target duration when it did not. Measured from when the load *began*.
+ * @param {{ loadStartedAt: number, changed: boolean, targetDuration: number }} input
+ */
+export function nextReloadAt(input) {
+  const waitSec = input.changed ? input.targetDuration : input.targetDuration / 2;
+  return input.loadStartedAt + waitSec * 1000;
+}
+
+/**
+ * Age of the newest segment's media, from EXT-X-PROGRAM-DATE-TIME: how far
+ * behind real time the playlist's live edge is (packager delay, stale caches).
+ * The dates count forward from the last segment that carries one. Undefined
+ * when the playlist has no dates. Relies on the viewer's and the packager's
+ * clocks agreeing.
+ * @param {MediaPlaylist} playlist
+ * @param {number} now  ms since the epoch.
+ * @returns {number | undefined}
+ */
+export function newestSegmentAgeMs(playlist, now) {
+  /** @type {number | undefined} */
+  let end;
+  for (const segment of playlist.segments) {
+    if (segment.programDateTime !== undefined) end = segment.programDateTime;
+    if (end !== undefined) end += segment.duration * 1000;
+  }
+  return end === undefined ? undefined : now - end;
+}
+
+/**
+ * A rebuffer, as these load tests count it: a segment whose download took
+ * longer than the media it holds, so a player at the live edge would stall.
+ * @param {number} downloadMs
+ * @param {number} durationSec
+ */
+export function isRebuffer(downloadMs, durationSec) {
+  return downloadMs > durationSec * 1000;
+}
+
+/**
+ * How long a VOD viewer waits before fetching the next segment: players keep
+ * at most `maxBufferSec` of media ahead of the playhead, then fetch at the
+ * pace of playback.
+ * @param {{ bufferedSec: number, playedSec: number, maxBufferSec: number }} input
+ * @returns {number} ms, 0 when the buffer has room.
+ */
+export function bufferWaitMs(input) {
+  const ahead = input.bufferedSec - input.playedSec;
+  return ahead <= input.maxBufferSec ? 0 : (ahead - input.maxBufferSec) * 1000;
+}
