@@ -122,7 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // The live transcode runs as a queued task on an in-process worker, as it would on a worker host.
     const section = config.transcoder;
-    const taskRedis = { url: redis.url, username: redis.username, password: redis.password, keyPrefix: redis.keyPrefix };
+    const taskRedis = { ...redisOptionsFromConfig(redis), keyPrefix: redis.keyPrefix };
     const { token, file: apiTokenFile } = await localApiToken(config.api.token, dataDir);
     const registry = createMetricsRegistry({ service: 'transcoder' });
     const api = await startControlService({ redis: taskRedis, token, host: section.api.host, port: section.api.port, transcoder: section, registry, logger });

@@ -6,6 +6,7 @@
  * here reads process.env.
  */
 import type { RedisConfig } from '../../core/config/index.js';
+import { redisOptionsFromConfig } from '../../core/redis/index.js';
 import { startHttpServer, type RunningServer } from '../../core/http/serve.js';
 import type { Logger } from '../../core/logger.js';
 import { createMetricsRegistry } from '../../core/metrics.js';
@@ -49,7 +50,7 @@ export interface AutoscalerService {
 
 export async function startAutoscalerService(options: AutoscalerServiceOptions): Promise<AutoscalerService> {
   const { autoscaler: config, logger } = options;
-  const redis = { url: options.redis.url, username: options.redis.username, password: options.redis.password };
+  const redis = redisOptionsFromConfig(options.redis);
   const parts: Array<{ close(): Promise<void> }> = [];
   const closeAll = async () => {
     for (const part of parts.splice(0).reverse()) {

@@ -10,6 +10,7 @@ import { createMetricsRegistry } from '../../core/metrics.js';
 import { openStoreFromConfig } from '../../origin-store/index.js';
 import { TaskWorker, prepareLaunchers, sessionSettingsFromConfig, startControlService } from '../../transcoder/index.js';
 import { cliContext, parsePort } from '../cli-context.js';
+import { redisOptionsFromConfig } from '../../core/redis/index.js';
 import { requireRedis } from '../require-redis.js';
 import { runService } from '../service-runner.js';
 
@@ -37,7 +38,7 @@ export function workerCommand(): Command {
         scope.useLogger(logger);
         const section = config.transcoder;
         const redis = requireRedis(config.redis);
-        const redisOptions = { url: redis.url, username: redis.username, password: redis.password, keyPrefix: redis.keyPrefix };
+        const redisOptions = { ...redisOptionsFromConfig(redis), keyPrefix: redis.keyPrefix };
         const concurrency = flags.concurrency ?? section.worker.concurrency;
         const registry = createMetricsRegistry({ service: 'transcoder' });
         if (concurrency > 0) {

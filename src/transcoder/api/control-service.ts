@@ -38,7 +38,7 @@ export interface RunningControlService extends RunningServer {
 export async function startControlService(options: ControlServiceOptions): Promise<RunningControlService> {
   const logger = (options.logger ?? silentLogger()).child({ component: 'transcoder-api' });
   const keys = taskKeys(options.redis.keyPrefix);
-  const redis: Redis = createRedisConnection({ url: options.redis.url, username: options.redis.username, password: options.redis.password, name: 'hlscdn-transcoder-api', lazyConnect: true, logger });
+  const redis: Redis = createRedisConnection({ ...withoutKeyPrefix(options.redis), name: 'hlscdn-transcoder-api', lazyConnect: true, logger });
   let queue: TaskQueue | undefined;
   try {
     await waitForReady(redis, { what: 'the transcoder control API' });
@@ -72,4 +72,9 @@ export async function startControlService(options: ControlServiceOptions): Promi
     await closeRedis(redis);
     throw error;
   }
+}
+
+function withoutKeyPrefix(redis: TaskRedisOptions): Omit<TaskRedisOptions, 'keyPrefix'> {
+  const { keyPrefix: _keyPrefix, ...connection } = redis;
+  return connection;
 }

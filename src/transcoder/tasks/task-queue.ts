@@ -4,16 +4,14 @@
 
 import { Queue } from 'bullmq';
 import type { ConnectionOptions } from 'bullmq';
+import { redisOptionsFor, type RedisConnectionOptions } from '../../core/redis/index.js';
 import type { TaskKeys } from './task-keys.js';
 
-export interface TaskRedisOptions {
-  /** `redis://[user:password@]host:port[/db]` or `rediss://...` */
-  readonly url: string;
-  readonly username?: string;
-  readonly password?: string;
+/** Where the task system's Redis is (with Sentinel and TLS settings, as every hlscdn service takes them). */
+export type TaskRedisOptions = Omit<RedisConnectionOptions, 'name' | 'logger' | 'lazyConnect'> & {
   /** Key prefix of every hlscdn key. @defaultValue 'hlscdn' */
   readonly keyPrefix?: string;
-}
+};
 
 export interface TaskJobData {
   readonly taskId: string;
@@ -30,10 +28,13 @@ export function jobIdFor(taskId: string): string {
  * fail-fast connections of core/redis.
  */
 export function bullConnection(redis: TaskRedisOptions, name: string): ConnectionOptions {
+  // Credentials, TLS and Sentinel as for every other connection; BullMQ keeps its own
+  // retry and queueing behaviour (it needs the offline queue while reconnecting).
+  const { username, password, tls, sentinels, name: sentinelMaster, sentinelUsername, sentinelPassword, enableTLSForSentinelMode, sentinelTLS } = redisOptionsFor({ ...redis, name });
+  const shared = { username, password, tls, sentinels, name: sentinelMaster, sentinelUsername, sentinelPassword, enableTLSForSentinelMode, sentinelTLS };
   return {
     url: redis.url,
-    ...(redis.username === undefined ? {} : { username: redis.username }),
-    ...(redis.password === undefined ? {} : { password: redis.password }),
+    ...Object.fromEntries(Object.entries(shared).filter(([, value]) => value !== undefined)),
     connectionName: name,
     enableOfflineQueue: true,
   };

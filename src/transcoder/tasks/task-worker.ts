@@ -102,7 +102,8 @@ export class TaskWorker {
     this.id = options.id ?? `${hostname()}-${process.pid}`;
     this.#logger = (options.logger ?? silentLogger()).child({ worker: this.id });
     this.#keys = taskKeys(options.redis.keyPrefix);
-    const connection = { url: options.redis.url, username: options.redis.username, password: options.redis.password, logger: this.#logger, lazyConnect: true };
+    const { keyPrefix: _keyPrefix, ...redis } = options.redis;
+    const connection = { ...redis, logger: this.#logger, lazyConnect: true };
     this.#redis = createRedisConnection({ ...connection, name: `hlscdn-transcoder-worker:${this.id}` });
     this.#subscriber = createRedisConnection({ ...connection, name: `hlscdn-transcoder-stops:${this.id}` });
     this.#tasks = new TaskStore({ redis: this.#redis, keys: this.#keys });
