@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger.js';
 import { createMetricsRegistry } from '../core/metrics.js';
-import type { EdgeRecord } from '../edge-registry/index.js';
+import { edgeRecord } from '../edge-registry/test-support/records.js';
 import { createDashboardApp } from './dashboard-app.js';
 import { FleetHistory } from './fleet-history.js';
 
-const record: EdgeRecord = {
-  version: 1,
-  id: 'local-1',
+const record = edgeRecord('local-1', {
   url: 'http://127.0.0.1:8081',
-  capacity: { weight: 1, egressBytesPerSec: 1e6, connections: 100 },
   state: 'draining',
   load: { activeConnections: 4, requestsPerSec: 2, egressBytesPerSec: 1000, cacheHitRatio: 0.5, upstreamErrors: 1, cacheBytes: 0 },
-  startedAt: 0,
   heartbeatAt: 9_000,
-};
+});
 
 describe('dashboard app', () => {
   const history = new FleetHistory();

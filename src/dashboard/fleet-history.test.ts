@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { EdgeRecord } from '../edge-registry/index.js';
+import { edgeRecord } from '../edge-registry/test-support/records.js';
 import { FleetHistory, sampleFleet } from './fleet-history.js';
 
-const edge = (id: string, state: 'active' | 'draining', connections: number, egress: number): EdgeRecord => ({
-  version: 1,
-  id,
-  url: `http://127.0.0.1/${id}`,
-  capacity: { weight: 1, egressBytesPerSec: 1000, connections: 10 },
-  state,
-  load: { activeConnections: connections, requestsPerSec: 5, egressBytesPerSec: egress, cacheHitRatio: 1, upstreamErrors: 0, cacheBytes: 0 },
-  startedAt: 0,
-  heartbeatAt: 0,
-});
+const edge = (id: string, state: 'active' | 'draining', connections: number, egress: number): EdgeRecord =>
+  edgeRecord(id, {
+    state,
+    capacity: { weight: 1, egressBytesPerSec: 1000, connections: 10 },
+    load: { activeConnections: connections, requestsPerSec: 5, egressBytesPerSec: egress, cacheHitRatio: 1, upstreamErrors: 0, cacheBytes: 0 },
+  });
 
 describe('sampleFleet', () => {
   it('takes the higher of egress and connection utilization over active edges only', () => {

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { hlscdnCommand } from '../../src/core/process/index.js';
 import { formatEdgeTable } from '../../src/cli/commands/edges-command.js';
+import { edgeRecord } from '../../src/edge-registry/test-support/records.js';
 
 const run = promisify(execFile);
 const cli = hlscdnCommand();
@@ -60,16 +61,12 @@ describe('formatEdgeTable', () => {
   it('prints one aligned row per edge with load, hit ratio and heartbeat age', () => {
     const table = formatEdgeTable(
       [
-        {
-          version: 1,
-          id: 'edge-a',
+        edgeRecord('edge-a', {
           url: 'http://127.0.0.1:8081',
-          capacity: { weight: 1, egressBytesPerSec: 125e6, connections: 100 },
           state: 'draining',
           load: { activeConnections: 3, requestsPerSec: 12.5, egressBytesPerSec: 2_500_000, cacheHitRatio: 0.97, upstreamErrors: 0, cacheBytes: 0 },
-          startedAt: 0,
           heartbeatAt: 9_500,
-        },
+        }),
       ],
       10_000,
     );
