@@ -101,7 +101,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       logger,
     });
     const autoscaler = await startAutoscalerService({
-      autoscaler: { ...config.autoscaler, actuator: 'local', port: config.autoscaler.port, policy: { ...config.autoscaler.policy, minEdges: 1, maxEdges: 4 } },
+      autoscaler: { ...config.autoscaler, actuator: 'local', policy: { ...config.autoscaler.policy, minEdges: 1, maxEdges: 4 } },
       redis,
       edgeTtlMs: edgeConfig.ttlMs,
       logger,
