@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { autoscalerSchema, edgeEnvironment, LocalActuator, startAutoscalerService } from '../../src/autoscaler/index.js';
 import { startCdnFixture, type CdnFixture } from '../../src/autoscaler/test-support/cdn-fixture.js';
-import { configSchema } from '../../src/core/config/index.js';
+import { configSchema } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { waitUntil } from '../../src/core/process/index.js';
 import { machineInfo } from '../support/machine.js';

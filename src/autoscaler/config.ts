@@ -6,9 +6,9 @@
  * e.g. `autoscaler.policy.minEdges` <- HLSCDN_AUTOSCALER_POLICY_MIN_EDGES.
  */
 import { z } from 'zod';
+import { portSchema } from '../core/config/index.js';
 import { defaultPolicyConfig, validatePolicyConfig, type PolicyConfig } from './policy/index.js';
 
-const port = z.int().min(0).max(65535);
 const edgeCount = z.int().min(0);
 const periodMs = z.int().min(1);
 const d = defaultPolicyConfig;
@@ -52,7 +52,7 @@ export const autoscalerPolicySchema = z
 
 export const localActuatorSchema = z.object({
   /** 0: each edge gets a free port; otherwise edge local-<n> listens on basePort + n - 1. */
-  basePort: port.default(0),
+  basePort: portSchema.default(0),
   /** Address the edges listen on (and put in their registry URL). */
   host: z.string().min(1).default('127.0.0.1'),
   /** Origin base URLs the edges pull from: the first is primary. */
@@ -97,7 +97,7 @@ export const autoscalerSchema = z.object({
   /** Status server address (/status, /healthz, /readyz, /metrics); loopback unless asked. */
   host: z.string().min(1).default('127.0.0.1'),
   /** Status server port; 0 picks a free one. */
-  port: port.default(8091),
+  port: portSchema.default(8091),
   /** Longest wait, after asking an edge to drain, for its connections to end before it is removed. */
   drainTimeoutSec: z.int().min(0).max(3600).default(60),
   /** An edge the actuator started that has not registered after this long stops counting as capacity. */

@@ -1,6 +1,6 @@
 /** What every command gets from the global options: the effective configuration and a logger. */
 import type { Command } from 'commander';
-import { deepMerge, loadConfig, type HlscdnConfig } from '../core/config/index.js';
+import { deepMerge, loadConfig, type HlscdnConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../core/logger.js';
 
 export interface GlobalOptions {

@@ -1,5 +1,5 @@
 /** Commands that talk to the registry need a Redis URL; say so plainly when it is missing. */
-import type { RedisConfig } from '../core/config/index.js';
+import type { RedisConfig } from '../core/redis/index.js';
 import { HlscdnError } from '../core/errors.js';
 
 export function requireRedis(redis: RedisConfig): RedisConfig & { url: string } {

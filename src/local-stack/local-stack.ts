@@ -8,7 +8,7 @@
  */
 import { join, resolve } from 'node:path';
 import { LocalActuator, edgeEnvironment, startAutoscalerService } from '../autoscaler/index.js';
-import type { HlscdnConfig } from '../core/config/index.js';
+import type { HlscdnConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import { createMetricsRegistry } from '../core/metrics.js';
 import { startRedisServer, waitUntil } from '../core/process/index.js';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { FsObjectStore } from './fs-object-store.js';
-import { describeObjectStoreContract } from './object-store.case.js';
-import { collect, expectBody, failingStream, pattern } from './object-store-case-helpers.js';
+import { describeObjectStoreContract } from './test-support/object-store-contract.js';
+import { collect, expectBody, failingStream, pattern } from './test-support/contract-helpers.js';
 
 async function makeTempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'hlscdn-fs-store-'));

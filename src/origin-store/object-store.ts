@@ -2,7 +2,7 @@
  * The object storage interface every hlscdn component uses: the transcoder's
  * uploader writes through it, the origin server reads through it. Drivers:
  * `fs` (embedded default) and `s3` (any S3-compatible endpoint). One contract
- * suite (`object-store.case.ts`) runs against each driver.
+ * suite (`test-support/object-store-contract.ts`) runs against each driver.
  */
 import type { Readable } from 'node:stream';
 

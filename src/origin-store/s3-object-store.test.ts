@@ -11,8 +11,8 @@ import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { RetryPolicy } from '../core/retry.js';
-import { describeObjectStoreContract } from './object-store.case.js';
-import { collect, expectBody, mib, pattern } from './object-store-case-helpers.js';
+import { describeObjectStoreContract } from './test-support/object-store-contract.js';
+import { collect, expectBody, mib, pattern } from './test-support/contract-helpers.js';
 import { S3ObjectStore, type S3ObjectStoreOptions } from './s3-object-store.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 
-import { readAll } from './object-store-case-helpers.js';
+import { readAll } from './test-support/contract-helpers.js';
 import { sliceReadable } from './slice-readable.js';
 
 const bytes = Buffer.from(Array.from({ length: 100 }, (_, i) => i));

@@ -1,6 +1,6 @@
 /** Maps the `store` configuration section onto a driver. */
 import { mkdir } from 'node:fs/promises';
-import type { StoreConfig } from '../core/config/index.js';
+import type { StoreConfig } from './config.js';
 import { defaultRetryPolicy } from '../core/retry.js';
 import type { ObjectStore } from './object-store.js';
 import { openObjectStore } from './open-object-store.js';

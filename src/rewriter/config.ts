@@ -5,13 +5,13 @@
  * the service receives the shared `signing` section (the edges verify with it).
  */
 import { z } from 'zod';
+import { portSchema } from '../core/config/index.js';
 import { DEFAULT_MAX_BYTES } from './playlist/index.js';
 
 /** How viewers reach media objects: see docs/rewriter.md "Modes". */
 export const REWRITER_MODES = ['absolute', 'redirect', 'steering'] as const;
 export type RewriterMode = (typeof REWRITER_MODES)[number];
 
-const port = z.int().min(0).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/ });
 // An HTTP field name (RFC 9110 5.1 token), lower-cased as Node delivers headers.
 const headerName = z
@@ -22,7 +22,7 @@ const headerName = z
 export const rewriterSchema = z.object({
   /** Viewer-facing address. Loopback unless asked. */
   host: z.string().min(1).default('127.0.0.1'),
-  port: port.default(8090),
+  port: portSchema.default(8090),
   /** Where playlists are fetched (the origin server, or any HTTP origin); its path, if any, is the prefix of every object. */
   originUrl: httpUrl.default('http://127.0.0.1:8080'),
   /** The origin as viewers reach it, used in fallback URLs. @defaultValue originUrl */

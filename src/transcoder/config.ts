@@ -5,12 +5,11 @@
 
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { secretRegistry } from '../core/config/secret.js';
+import { portSchema, secretRegistry } from '../core/config/index.js';
 import type { RetryPolicy } from '../core/retry.js';
 import type { SessionSettings } from './session/transcode-session.js';
 import type { RestartPolicy } from './supervisor/restart-policy.js';
 
-const port = z.int().min(0).max(65535);
 
 /** Stream keys are secrets: redacted by `config print`, readable from `<VAR>_FILE`. */
 const streamKeys = z.array(z.string().min(1));
@@ -21,7 +20,7 @@ export const transcoderSchema = z.object({
     .object({
       /** Address of the control API and the ingest hooks. Loopback unless asked. */
       host: z.string().min(1).default('127.0.0.1'),
-      port: port.default(8092),
+      port: portSchema.default(8092),
     })
     .prefault({}),
   /** Scratch directory ffmpeg writes into (one sub-directory per running task). */

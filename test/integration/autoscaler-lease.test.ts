@@ -10,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoscalerSchema, startAutoscalerService, type AutoscalerService } from '../../src/autoscaler/index.js';
 import { startCdnFixture, type CdnFixture } from '../../src/autoscaler/test-support/cdn-fixture.js';
-import { configSchema } from '../../src/core/config/index.js';
+import { configSchema } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { findFreePort, httpProbe, ManagedProcess, waitUntil } from '../../src/core/process/index.js';
 
 const LEASE_TTL_MS = 2_000;
 const RENEW_MS = Math.floor(LEASE_TTL_MS / 3);
-const cli = fileURLToPath(new URL('../../src/autoscaler/test-support/autoscaler-cli.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../support/autoscaler-cli.ts', import.meta.url));
 
 let cdn: CdnFixture;
 let a: ManagedProcess | undefined;

@@ -1,6 +1,6 @@
 /** Starts real edges (nginx + agent) for integration tests, on free ports in a temp dir. */
 import { join } from 'node:path';
-import { configSchema, type HlscdnConfig } from '../../src/core/config/index.js';
+import { configSchema, type HlscdnConfig } from '../../src/config/index.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
 import { findFreePort } from '../../src/core/process/index.js';
 import { EdgeService } from '../../src/edge/index.js';

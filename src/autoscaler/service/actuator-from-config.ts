@@ -3,7 +3,7 @@
  * registry as the autoscaler, so the Redis settings go into their environment.
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { RedisConfig } from '../../core/config/index.js';
+import type { RedisConfig } from '../../core/redis/index.js';
 import type { Logger } from '../../core/logger.js';
 import type { SelfCommand } from '../../core/process/index.js';
 import type { EdgeActuator } from '../actuators/edge-actuator.js';

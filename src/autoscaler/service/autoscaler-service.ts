@@ -5,7 +5,7 @@
  * section, the Redis settings, the environment for child processes); nothing
  * here reads process.env.
  */
-import type { RedisConfig } from '../../core/config/index.js';
+import type { RedisConfig } from '../../core/redis/index.js';
 import { redisOptionsFromConfig } from '../../core/redis/index.js';
 import { startHttpServer, type RunningServer } from '../../core/http/serve.js';
 import type { Logger } from '../../core/logger.js';

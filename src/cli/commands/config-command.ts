@@ -1,6 +1,6 @@
 /** `hlscdn config print`: the effective configuration, secrets redacted. */
 import { Command } from 'commander';
-import { listConfigLeaves, configSchema, redactConfig } from '../../core/config/index.js';
+import { listConfigLeaves, configSchema, redactConfig } from '../../config/index.js';
 import { cliContext } from '../cli-context.js';
 import { exitCodeFor, reportFatal } from '../service-runner.js';
 

@@ -1,5 +1,6 @@
-export { configSchema, type HlscdnConfig, type StoreConfig, type OriginConfig, type RedisConfig, type EdgeConfig, type SigningConfig } from './schema.js';
-export { loadConfig, deepMerge, type Env, type LoadConfigOptions } from './load-config.js';
-export { redactConfig, redactUrlPassword, redacted } from './redact-config.js';
+// Public surface of the configuration plumbing: layering, secrets and redaction for any section schema.
+export { loadLayeredConfig, deepMerge, type Env, type LoadConfigOptions } from './load-config.js';
+export { redactSecrets, redactUrlPassword, redacted } from './redact-config.js';
 export { listConfigLeaves, envNameFor, type ConfigLeaf } from './schema-walk.js';
-export { secretString } from './secret.js';
+export { secretString, secretRegistry } from './secret.js';
+export { hostSchema, portSchema } from './fields.js';

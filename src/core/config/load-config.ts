@@ -1,13 +1,12 @@
 /**
- * Builds the effective configuration: schema defaults < config file (JSON) <
- * environment < explicit overrides (CLI flags). Invalid input is refused with
- * one message naming every bad field, its environment variable and what is
- * expected. Called once, at the entry point.
+ * Builds an effective configuration from any section schema: schema defaults <
+ * config file (JSON) < environment < explicit overrides (CLI flags). Invalid
+ * input is refused with one message naming every bad field, its environment
+ * variable and what is expected. Called once, at the entry point.
  */
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { HlscdnError, errorMessage } from '../errors.js';
-import { configSchema, type HlscdnConfig } from './schema.js';
 import { listConfigLeaves, type ConfigLeaf } from './schema-walk.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -19,21 +18,19 @@ export interface LoadConfigOptions {
   file?: string;
   /** Highest precedence, e.g. from CLI flags; nested like the schema. */
   overrides?: Tree;
+  /** Well-known variables of other tools mapped onto schema paths, e.g. REDIS_URL -> redis.url. */
+  aliases?: Readonly<Record<string, readonly string[]>>;
 }
 
-/** Well-known variables other tools use, mapped onto schema paths. */
-const aliases: Readonly<Record<string, readonly string[]>> = { REDIS_URL: ['redis', 'url'] };
-
-const leaves = listConfigLeaves(configSchema);
-
-export function loadConfig(options: LoadConfigOptions): HlscdnConfig {
+export function loadLayeredConfig<S extends z.ZodType>(schema: S, options: LoadConfigOptions): z.output<S> {
+  const leaves = listConfigLeaves(schema);
   const problems: string[] = [];
   const file = options.file ?? options.env.HLSCDN_CONFIG;
   const fromFile = file ? readConfigFile(file, problems) : {};
-  const fromEnv = readEnv(options.env, problems);
+  const fromEnv = readEnv(options.env, leaves, options.aliases ?? {}, problems);
   const merged = deepMerge(deepMerge(fromFile, fromEnv), options.overrides ?? {});
-  const parsed = configSchema.safeParse(merged);
-  if (!parsed.success) problems.push(...parsed.error.issues.map(describeIssue));
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, leaves)));
   if (problems.length > 0 || !parsed.success) {
     throw new HlscdnError('invalid-config', `invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { details: { problems } });
   }
@@ -51,7 +48,7 @@ function readConfigFile(file: string, problems: string[]): Tree {
   return {};
 }
 
-function readEnv(env: Env, problems: string[]): Tree {
+function readEnv(env: Env, leaves: readonly ConfigLeaf[], aliases: Readonly<Record<string, readonly string[]>>, problems: string[]): Tree {
   const tree: Tree = {};
   for (const [name, path] of Object.entries(aliases)) {
     const value = env[name];
@@ -95,7 +92,7 @@ function coerce(raw: string, leaf: ConfigLeaf): unknown {
   return raw;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, leaves: readonly ConfigLeaf[]): string {
   const path = issue.path.map(String);
   const leaf = leaves.find((l) => l.path.join('.') === path.join('.'));
   const where = path.length === 0 ? '(root)' : path.join('.');

@@ -1,11 +1,11 @@
-/** The effective configuration with secrets hidden: for `hlscdn config print` and start-up logs. */
-import { configSchema, type HlscdnConfig } from './schema.js';
+/** A configuration with its secrets hidden (the leaves its schema marks secret, and passwords in URLs). */
+import type { z } from 'zod';
 import { listConfigLeaves } from './schema-walk.js';
 
-const secretPaths = listConfigLeaves(configSchema).filter((l) => l.secret).map((l) => l.path);
 export const redacted = '[redacted]';
 
-export function redactConfig(config: HlscdnConfig): unknown {
+export function redactSecrets<S extends z.ZodType>(schema: S, config: z.output<S>): unknown {
+  const secretPaths = listConfigLeaves(schema).filter((l) => l.secret).map((l) => l.path);
   const copy = structuredClone(config) as Record<string, unknown>;
   for (const path of secretPaths) {
     let node: Record<string, unknown> | undefined = copy;

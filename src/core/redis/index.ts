@@ -2,4 +2,5 @@
 export { createRedisConnection, describeTarget, redisOptionsFor, type RedisConnectionOptions } from './redis-connection.js';
 export { redisErrorCode, toRedisError, type RedisErrorContext } from './redis-errors.js';
 export { closeRedis, waitForReady, type WaitForReadyOptions } from './wait-for-ready.js';
+export { redisSchema, type RedisConfig } from './config.js';
 export { redisOptionsFromConfig } from './redis-options-from-config.js';

@@ -1,5 +1,5 @@
 /** Maps the `redis` configuration section onto connection options, the same for every service. */
-import type { RedisConfig } from '../config/index.js';
+import type { RedisConfig } from './config.js';
 import type { RedisConnectionOptions } from './redis-connection.js';
 
 export function redisOptionsFromConfig(redis: RedisConfig & { url: string }): Omit<RedisConnectionOptions, 'name'> {

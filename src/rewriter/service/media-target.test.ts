@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { edgeRecord } from '../../edge-registry/test-support/records.js';
-import { appendSignature } from '../../edge/secure-link/index.js';
+import { appendSignature } from '../../edge/index.js';
 import { fleetState } from './fleet.js';
 import { createMediaTargeter, type MediaObject } from './media-target.js';
 

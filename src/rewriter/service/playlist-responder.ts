@@ -11,7 +11,7 @@
  * those parts are left out of their key.
  */
 import type { Logger } from '../../core/logger.js';
-import { appendSignature } from '../../edge/secure-link/index.js';
+import { appendSignature } from '../../edge/index.js';
 import type { RewriterConfig, RewriterSigning } from '../config.js';
 import { rewritePlaylist, type PlaylistFacts } from '../playlist/index.js';
 import { BoundedCache } from './bounded-cache.js';

@@ -16,7 +16,7 @@ import { requestObservability } from '../../core/http/request-metrics.js';
 import { mountServiceRoutes, type ReadinessCheck } from '../../core/http/service-routes.js';
 import type { Logger } from '../../core/logger.js';
 import { createMetricsRegistry } from '../../core/metrics.js';
-import { objectKeyFromRawPath } from '../../origin-store/origin-server/request-key.js';
+import { objectKeyFromRawPath } from '../../origin-store/index.js';
 import type { RewriterConfig, RewriterSigning } from '../config.js';
 import { corsHeaders, simpleCorsHeaders, type CorsHeadersOptions } from './cors-headers.js';
 import { fleetState, type FleetSource } from './fleet.js';

@@ -1,9 +1,8 @@
 /** Contract cases for listing, deleting and refusing bad keys (see `object-store.case.ts`). */
 import { describe, expect, it } from 'vitest';
 
-import { HlscdnError } from '../core/errors.js';
-import type { ContractContext } from './object-store.case.js';
-import { collect, expectBody, inPool, release } from './object-store-case-helpers.js';
+import { HlscdnError } from '../../core/errors.js';
+import { type ContractContext, collect, expectBody, inPool, release } from './contract-helpers.js';
 
 /** Keys every method must refuse with `invalid-key`, as [why, key, the same problem as a list prefix]. */
 const badKeys: [string, string, string][] = [

@@ -1,9 +1,8 @@
 /** Contract cases for byte ranges and conditional gets (see `object-store.case.ts`). */
 import { describe, expect, it } from 'vitest';
 
-import type { ContractContext } from './object-store.case.js';
-import type { ByteRange } from './object-store.js';
-import { expectBody, pattern, release } from './object-store-case-helpers.js';
+import type { ByteRange } from '../object-store.js';
+import { type ContractContext, expectBody, pattern, release } from './contract-helpers.js';
 
 const key = 'vod/range.ts';
 const data = pattern(1000, 7);

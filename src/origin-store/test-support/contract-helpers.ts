@@ -1,9 +1,26 @@
-/** Small helpers of the object store contract suite (`object-store.case.ts`): bodies, digests, listings. */
+/** Small helpers of the object store contract suite (object-store-contract.ts): the context each case gets, bodies, digests, listings. */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { expect } from 'vitest';
 
-import type { GetResult, ObjectMeta } from './object-store.js';
+import type { GetResult, ObjectMeta, ObjectStore } from '../object-store.js';
+
+/**
+ * Ways a backend used in tests is known to differ from S3. Each names the
+ * reason and skips the cases that rely on the behaviour, so the deviation
+ * shows in the test report instead of being papered over.
+ */
+export interface KnownDeviations {
+  /** Readers can see a partial object while it is overwritten. */
+  nonAtomicOverwrite?: string;
+  /** A listing does not interleave `a/...` keys with `a-b`, `a.b` in byte order. */
+  listOrderAcrossDirectories?: string;
+}
+
+export interface ContractContext {
+  store(): ObjectStore;
+  deviations: KnownDeviations;
+}
 
 export const mib = 1024 * 1024;
 

@@ -2,10 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isHlscdnError } from '../errors.js';
-import { loadConfig } from './load-config.js';
-import { redactConfig } from './redact-config.js';
-import { listConfigLeaves } from './schema-walk.js';
+import { isHlscdnError } from '../core/errors.js';
+import { listConfigLeaves } from '../core/config/index.js';
+import { loadConfig, redactConfig } from './load.js';
 import { configSchema } from './schema.js';
 
 function configError(run: () => unknown): string {

@@ -8,33 +8,21 @@
  */
 import { afterEach, beforeEach, describe } from 'vitest';
 
-import type { ObjectStore } from './object-store.js';
-import { registerListAndKeyCases } from './object-store-list.case.js';
-import { registerRangeAndConditionCases } from './object-store-read.case.js';
-import { registerWriteCases } from './object-store-write.case.js';
+import type { ObjectStore } from '../object-store.js';
+import type { ContractContext, KnownDeviations } from './contract-helpers.js';
+import { registerListAndKeyCases } from './object-store-list-cases.js';
+import { registerRangeAndConditionCases } from './object-store-read-cases.js';
+import { registerWriteCases } from './object-store-write-cases.js';
 
 export interface ContractSubject {
   store: ObjectStore;
   cleanup(): Promise<void>;
 }
 
-/**
- * Ways a backend used in tests is known to differ from S3. Each names the
- * reason and skips the cases that rely on the behaviour, so the deviation
- * shows in the test report instead of being papered over.
- */
-export interface KnownDeviations {
-  /** Readers can see a partial object while it is overwritten. */
-  nonAtomicOverwrite?: string;
-  /** A listing does not interleave `a/...` keys with `a-b`, `a.b` in byte order. */
-  listOrderAcrossDirectories?: string;
-}
 
 /** What the case groups share: the current store, valid inside a case. */
-export interface ContractContext {
-  store(): ObjectStore;
-  deviations: KnownDeviations;
-}
+
+export type { KnownDeviations } from './contract-helpers.js';
 
 export function describeObjectStoreContract(name: string, setup: () => Promise<ContractSubject>, deviations: KnownDeviations = {}): void {
   describe(`ObjectStore contract: ${name}`, () => {

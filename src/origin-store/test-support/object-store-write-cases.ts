@@ -1,9 +1,8 @@
 /** Contract cases for writing and reading whole objects (see `object-store.case.ts`). */
 import { describe, expect, it } from 'vitest';
 
-import { cacheControlForKey } from './cache-policy.js';
-import type { ContractContext } from './object-store.case.js';
-import { chunkedStream, expectBody, failingStream, md5, mib, pattern, release } from './object-store-case-helpers.js';
+import { cacheControlForKey } from '../cache-policy.js';
+import { type ContractContext, chunkedStream, expectBody, failingStream, md5, mib, pattern, release } from './contract-helpers.js';
 
 export function registerWriteCases({ store, deviations }: ContractContext): void {
   describe('put, get, head', () => {
