@@ -6,7 +6,7 @@
  */
 const components = '(origin-store|edge-registry|edge|transcoder|rewriter|autoscaler|dashboard)';
 
-module.exports = {
+export default {
   forbidden: [
     {
       name: 'no-circular',
