@@ -16,7 +16,7 @@ import { Agent, get, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { autoscalerSchema, edgeEnvironment, LocalActuator, startAutoscalerService } from '../../src/autoscaler/index.js';
-import { startCdnFixture, type CdnFixture } from '../../src/autoscaler/test-support/cdn-fixture.js';
+import { startCdnFixture, type CdnFixture } from '../../test/support/cdn-fixture.js';
 import { configSchema } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { waitUntil } from '../../src/core/process/index.js';

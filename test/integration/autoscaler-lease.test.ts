@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoscalerSchema, startAutoscalerService, type AutoscalerService } from '../../src/autoscaler/index.js';
-import { startCdnFixture, type CdnFixture } from '../../src/autoscaler/test-support/cdn-fixture.js';
+import { startCdnFixture, type CdnFixture } from '../support/cdn-fixture.js';
 import { configSchema } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { findFreePort, httpProbe, ManagedProcess, waitUntil } from '../../src/core/process/index.js';

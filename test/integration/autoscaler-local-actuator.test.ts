@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { LocalActuator } from '../../src/autoscaler/actuators/local/local-actuator.js';
-import { describeEdgeActuatorContract } from '../../src/autoscaler/actuators/edge-actuator.case.js';
-import { startCdnFixture } from '../../src/autoscaler/test-support/cdn-fixture.js';
+import { describeEdgeActuatorContract } from '../../src/autoscaler/test-support/edge-actuator-contract.js';
+import { startCdnFixture } from '../support/cdn-fixture.js';
 
 describeEdgeActuatorContract('local', async () => {
   const cdn = await startCdnFixture('local-actuator');
@@ -17,8 +17,10 @@ describeEdgeActuatorContract('local', async () => {
   });
   return {
     actuator,
-    fleet: cdn.view,
-    segment: { path: cdn.segmentPath(0), bytes: cdn.segmentBytes(0) },
+    serving: {
+      fleet: cdn.view,
+      segment: { path: cdn.segmentPath(0), bytes: cdn.segmentBytes(0) },
+    },
     cleanup: async () => {
       await actuator.close();
       await cdn.close();

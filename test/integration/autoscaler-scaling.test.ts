@@ -11,7 +11,7 @@ import { Agent, get, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autoscalerSchema, startAutoscalerService, type AutoscalerService } from '../../src/autoscaler/index.js';
-import { SEGMENT_COUNT, startCdnFixture, type CdnFixture } from '../../src/autoscaler/test-support/cdn-fixture.js';
+import { SEGMENT_COUNT, startCdnFixture, type CdnFixture } from '../support/cdn-fixture.js';
 import { configSchema } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { waitUntil } from '../../src/core/process/index.js';

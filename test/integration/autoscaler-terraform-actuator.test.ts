@@ -7,10 +7,10 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { describeEdgeActuatorContract } from '../../src/autoscaler/actuators/edge-actuator.case.js';
+import { describeEdgeActuatorContract } from '../../src/autoscaler/test-support/edge-actuator-contract.js';
 import { TerraformActuator } from '../../src/autoscaler/actuators/terraform/terraform-actuator.js';
-import { startCdnFixture } from '../../src/autoscaler/test-support/cdn-fixture.js';
-import { prepareLocalExample } from '../../src/autoscaler/test-support/terraform-local-example.js';
+import { startCdnFixture } from '../support/cdn-fixture.js';
+import { prepareLocalExample } from '../support/terraform-local-example.js';
 import { findExecutable } from '../../src/core/process/index.js';
 
 const haveTerraform = findExecutable('terraform') !== undefined;
@@ -22,8 +22,10 @@ if (haveTerraform) {
     const actuator = new TerraformActuator({ workingDir: example.workingDir, env: example.env, retries: 0, applyTimeoutMs: 120_000 });
     return {
       actuator,
-      fleet: cdn.view,
-      segment: { path: cdn.segmentPath(2), bytes: cdn.segmentBytes(2) },
+      serving: {
+        fleet: cdn.view,
+        segment: { path: cdn.segmentPath(2), bytes: cdn.segmentBytes(2) },
+      },
       cleanup: async () => {
         await actuator.close();
         await example.destroy();

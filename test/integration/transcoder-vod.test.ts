@@ -19,8 +19,8 @@ import { TranscodeSession } from '../../src/transcoder/session/index.js';
 import { parseTaskSpec } from '../../src/transcoder/task-spec.js';
 import type { TaskSpecInput } from '../../src/transcoder/task-spec.js';
 import { parseMediaPlaylist } from '../../src/transcoder/uploader/index.js';
-import { startS3rver } from '../../src/transcoder/test-support/s3rver.js';
-import type { RunningS3rver } from '../../src/transcoder/test-support/s3rver.js';
+import { startS3rver } from '../support/s3rver.js';
+import type { RunningS3rver } from '../support/s3rver.js';
 import { verifyingStore } from '../../src/transcoder/test-support/verifying-store.js';
 
 const run = promisify(execFile);

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { hlscdnCommand } from '../../core/process/index.js';
+import { hlscdnCommand } from '../../src/core/process/index.js';
 
 const run = promisify(execFile);
 const EXAMPLE = fileURLToPath(new URL('../../../terraform/examples/local', import.meta.url));

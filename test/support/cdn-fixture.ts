@@ -6,11 +6,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunningServer } from '../../core/http/serve.js';
-import { silentLogger } from '../../core/logger.js';
-import { startRedisServer, type RunningRedisServer } from '../../core/process/index.js';
-import { EdgeRegistryView, EdgeRegistryWriter } from '../../edge-registry/index.js';
-import { FsObjectStore, startOriginServer } from '../../origin-store/index.js';
+import type { RunningServer } from '../../src/core/http/serve.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { startRedisServer, type RunningRedisServer } from '../../src/core/process/index.js';
+import { EdgeRegistryView, EdgeRegistryWriter } from '../../src/edge-registry/index.js';
+import { FsObjectStore, startOriginServer } from '../../src/origin-store/index.js';
 
 export interface CdnFixture {
   dir: string;

@@ -1,7 +1,10 @@
-// Runs s3rver (a local S3 emulator) in a child node for tests. It needs
-// --openssl-legacy-provider (it encrypts list continuation tokens with DES), and the
-// child exits when its stdin closes, so it cannot outlive the test run.
-
+/**
+ * Runs s3rver (a local S3 emulator) in a child node for tests. It needs
+ * `--openssl-legacy-provider`: s3rver 3.7 encrypts ListObjectsV2 continuation
+ * tokens with DES, which OpenSSL 3 (Node >= 17) keeps in its legacy provider, so
+ * in-process every truncated listing fails with a 500. The child exits when its
+ * stdin closes, so it cannot outlive the test run.
+ */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';

@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { waitUntil } from '../core/process/index.js';
-import { startTestStack } from '../../test/support/local-stack-fixture.js';
-import { processesMentioning as processesUsing } from '../../test/support/processes.js';
+import { waitUntil } from '../../src/core/process/index.js';
+import { startTestStack } from '../support/local-stack-fixture.js';
+import { processesMentioning as processesUsing } from '../support/processes.js';
 
 describe('local stack', () => {
   it('serves a live stream through the rewriter and two edges, and stops everything', { timeout: 120_000 }, async () => {

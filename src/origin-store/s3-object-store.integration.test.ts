@@ -1,60 +1,24 @@
 import { S3Client, HeadBucketCommand } from '@aws-sdk/client-s3';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { RetryPolicy } from '../core/retry.js';
 import { describeObjectStoreContract } from './test-support/object-store-contract.js';
 import { collect, expectBody, mib, pattern } from './test-support/contract-helpers.js';
 import { S3ObjectStore, type S3ObjectStoreOptions } from './s3-object-store.js';
+import { startS3rver, type RunningS3rver } from '../../test/support/s3rver.js';
 
-/**
- * Runs s3rver in a child node with `--openssl-legacy-provider`: s3rver 3.7
- * encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3
- * (Node >= 17) keeps in its legacy provider, so in-process every truncated
- * listing fails with a 500. The child stops when its stdin closes, so it
- * cannot outlive the test run.
- */
-async function startS3rver(directory: string): Promise<{ port: number; stop(): Promise<void> }> {
-  const script = `
-    const S3rver = require(process.argv[1]);
-    const server = new S3rver(JSON.parse(process.argv[2]));
-    server.run().then((address) => process.stdout.write(JSON.stringify(address) + '\\n'));
-    process.stdin.on('end', () => server.close().then(() => process.exit(0)));
-    process.stdin.resume();`;
-  const options = { port: 0, address: '127.0.0.1', silent: true, directory, configureBuckets: [{ name: 'test' }] };
-  const modulePath = createRequire(import.meta.url).resolve('s3rver');
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', script, modulePath, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  const [line] = (await Promise.race([once(createInterface({ input: child.stdout }), 'line'), exited.then(() => [undefined])])) as [string | undefined];
-  if (line === undefined) throw new Error('s3rver exited before listening');
-  return {
-    port: (JSON.parse(line) as AddressInfo).port,
-    stop: async () => {
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
-let s3rver: Awaited<ReturnType<typeof startS3rver>> | undefined;
-let s3rverPort: number;
+let s3rver: RunningS3rver | undefined;
 let dataDir: string;
 let storeCount = 0;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'hlscdn-s3rver-'));
-  s3rver = await startS3rver(dataDir);
-  s3rverPort = s3rver.port;
+  s3rver = await startS3rver({ directory: dataDir, bucket: 'test' });
 });
 
 afterAll(async () => {
@@ -69,7 +33,7 @@ function storeOptions(overrides: Partial<S3ObjectStoreOptions> = {}): S3ObjectSt
   return {
     bucket: 'test',
     prefix: `streams/t${++storeCount}/`,
-    endpoint: `http://127.0.0.1:${s3rverPort}`,
+    endpoint: s3rver!.endpoint,
     forcePathStyle: true,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -118,7 +82,7 @@ async function startFaultProxy(failWhen: (request: ProxiedRequest, index: number
       });
       return;
     }
-    const upstream = request({ host: '127.0.0.1', port: s3rverPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+    const upstream = request({ host: '127.0.0.1', port: Number(new URL(s3rver!.endpoint).port), method: req.method, path: req.url, headers: req.headers }, (answer) => {
       entry.status = answer.statusCode ?? 0;
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -193,7 +157,7 @@ describe('S3ObjectStore against s3rver', () => {
     const { proxy, store } = await proxiedStore(() => false);
     await store.put('live/index.m3u8', '#EXTM3U\n');
     expect(proxy.requests.map((r) => r.method)).toEqual(['PUT', 'HEAD']);
-    const raw = await fetch(`http://127.0.0.1:${s3rverPort}/test/${store.description.split('/').slice(3).join('/')}live/index.m3u8`);
+    const raw = await fetch(`${s3rver!.endpoint}/test/${store.description.split('/').slice(3).join('/')}live/index.m3u8`);
     // s3rver serves anonymous reads; what it stored is what a CDN in front of S3 would see.
     expect(raw.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
     expect(raw.headers.get('cache-control')).toBe('public, max-age=1');
@@ -214,7 +178,7 @@ describe('S3ObjectStore against s3rver', () => {
   it('leaves an injected client open on close', async () => {
     const client = new S3Client({
       region: 'us-east-1',
-      endpoint: `http://127.0.0.1:${s3rverPort}`,
+      endpoint: s3rver!.endpoint,
       forcePathStyle: true,
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
       maxAttempts: 1,
