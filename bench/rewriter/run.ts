@@ -213,7 +213,7 @@ export async function run(options: RewriterBenchOptions = {}): Promise<BenchResu
       ],
       ratios: [{ label: 'throughput rewriter / nginx', value: ratio, target: '>= 0.5', met: ratio >= 0.5 }],
       notes: [
-        'Why the rewriter gets there: it writes a playlist answer it built in the last 100 ms straight to the socket (`src/rewriter/service/hot-answers.ts`; docs/rewriter.md "Performance"). Measured when that path was added (2026-11-21, not rerun here): without it, every request through Hono, its middleware and the Web Request/Response objects gave 3417 req/s, a ratio of 0.19, and a trivial Hono app returning a constant string about 9000 req/s on this machine.',
+        'Why the rewriter gets there: it writes a playlist answer it built in the last 100 ms straight to the socket (`src/rewriter/http/hot-answers.ts`; docs/rewriter.md "Performance"). Measured when that path was added (2026-11-21, not rerun here): without it, every request through Hono, its middleware and the Web Request/Response objects gave 3417 req/s, a ratio of 0.19, and a trivial Hono app returning a constant string about 9000 req/s on this machine.',
       ],
       ...(failed > 0 && { problems: [`${failed} load rounds had non-2xx answers or errors`] }),
       startedAt,

@@ -1,17 +1,52 @@
 /**
  * Public surface of the rewriter: the service (`startRewriter`, the testable
- * Hono app), its configuration section, the pure helpers it is built from,
- * and the playlist engine and edge selection it runs on.
+ * Hono app; http/), its configuration section, the pure helpers it is built
+ * from (targeting/: where media goes; origin/: playlist fetching and cache
+ * rules), and the playlist engine and edge selection it runs on.
  */
 export { rewriterSchema, REWRITER_MODES, type RewriterConfig, type RewriterConfigInput, type RewriterMode, type RewriterSigning } from './config.js';
-export { startRewriter, type RewriterFleetOptions, type RunningRewriter, type StartRewriterOptions } from './service/rewriter-service.js';
-export { createRewriterApp, HLS_SCRIPT_PATH, type RewriterAppOptions } from './service/rewriter-app.js';
-export { HotAnswers, type HotAnswer, type HotAnswersOptions } from './service/hot-answers.js';
-export { STEERING_PATH, PLAYLIST_CONTENT_TYPE } from './service/playlist-responder.js';
-export { edgeCandidate, fleetState, type FallbackReason, type FleetSource, type FleetState, type FleetView, type UsableFleet } from './service/fleet.js';
-export { createMediaTargeter, type MediaObject, type MediaTarget, type MediaTargetOptions } from './service/media-target.js';
-export { createUriMapper, type UriMapperOptions } from './service/uri-mapper.js';
-export { buildSteeringManifest, BASE_PATHWAY_ID, type PathwayClone, type SteeringManifest, type SteeringManifestInput } from './service/steering-manifest.js';
+export {
+  createRewriterApp,
+  HLS_SCRIPT_PATH,
+  HotAnswers,
+  MODE_PARAM,
+  PATHWAY_PARAM,
+  PLAYLIST_CONTENT_TYPE,
+  readBlockingReload,
+  renderPlayerPage,
+  startRewriter,
+  STEERING_PATH,
+  type BlockingReload,
+  type HotAnswer,
+  type HotAnswersOptions,
+  type PlayerPageOptions,
+  type RewriterAppOptions,
+  type RewriterFleetOptions,
+  type RunningRewriter,
+  type StartRewriterOptions,
+} from './http/index.js';
+export {
+  buildSteeringManifest,
+  BASE_PATHWAY_ID,
+  createMediaTargeter,
+  createUriMapper,
+  edgeCandidate,
+  fleetState,
+  signatureExpiry,
+  type FallbackReason,
+  type FleetSource,
+  type FleetState,
+  type FleetView,
+  type MediaObject,
+  type MediaTarget,
+  type MediaTargetOptions,
+  type PathwayClone,
+  type SignatureExpiryOptions,
+  type SteeringManifest,
+  type SteeringManifestInput,
+  type UriMapperOptions,
+  type UsableFleet,
+} from './targeting/index.js';
 export {
   fetchTtlMs,
   originFreshnessMs,
@@ -19,9 +54,6 @@ export {
   responseAgeSec,
   viewerCacheControl,
   type PlaylistCachePolicy,
-} from './service/cache-policy.js';
-export { signatureExpiry, type SignatureExpiryOptions } from './service/signature-expiry.js';
-export { MODE_PARAM, PATHWAY_PARAM, readBlockingReload, type BlockingReload } from './service/request-params.js';
-export { renderPlayerPage, type PlayerPageOptions } from './service/player-page.js';
+} from './origin/index.js';
 export * from './playlist/index.js';
 export * from './selection/index.js';

@@ -17,8 +17,11 @@ export interface EdgeCandidate {
   id: string;
   /** Capacity, finite and > 0: a weight-2 edge gets twice the keys of a weight-1 edge. Other values exclude the edge. */
   weight: number;
-  /** Draining edges finish what they serve but get nothing new. */
-  state: 'active' | 'draining';
+  /**
+   * Only active edges get new keys: draining edges finish what they serve, unhealthy ones
+   * (failing their own agent's self-check, see EdgeRecord.state) wait until they pass again.
+   */
+  state: 'active' | 'draining' | 'unhealthy';
   /** Current load, >= 0, in the caller's unit. A negative or non-finite value is read as 0. */
   load: number;
   /** Failure domain or region, matched against {@link SelectOptions.zone}. */

@@ -7,7 +7,7 @@ import type { Logger } from '../../core/logger.js';
 import { createMetricsRegistry } from '../../core/metrics.js';
 import { EdgeRegistryView, type RegistryRedisOptions } from '../../edge-registry/index.js';
 import type { RewriterConfig, RewriterSigning } from '../config.js';
-import type { FleetSource } from './fleet.js';
+import type { FleetSource } from '../targeting/index.js';
 import { HotAnswers } from './hot-answers.js';
 import { createRewriterApp } from './rewriter-app.js';
 import { startHttpServer } from '../../core/http/serve.js';

@@ -19,7 +19,7 @@ import type { EdgeRecord } from '../../../edge-registry/index.js';
 import { edgeRecord } from '../../../edge-registry/test-support/records.js';
 import { FsObjectStore, startOriginServer } from '../../../origin-store/index.js';
 import { rewriterSchema, type RewriterConfigInput, type RewriterSigning } from '../../config.js';
-import type { FleetView } from '../fleet.js';
+import type { FleetView } from '../../targeting/index.js';
 import { createRewriterApp } from '../rewriter-app.js';
 
 export const TEST_EDGES: EdgeRecord[] = [

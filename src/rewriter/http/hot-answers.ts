@@ -8,11 +8,13 @@
  *
  * The hold is short (100 ms by default) and never past the origin copy's
  * freshness, so an edge leaving the fleet, a refreshed origin playlist or a
- * new signature bucket is seen within it. Age is recomputed per answer.
- * Requests and fallbacks are still counted in the rewriter's metrics.
+ * new signature bucket is seen within it. The headers are built per answer
+ * by the same function as the app's (playlist-headers.ts), since Age grows
+ * while an answer is held. Requests and fallbacks are still counted in the
+ * rewriter's metrics.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { BoundedCache } from './bounded-cache.js';
+import { BoundedCache } from '../origin/index.js';
 
 export interface HotAnswer {
   /**
@@ -22,11 +24,11 @@ export interface HotAnswer {
   body: string;
   /** Its UTF-8 length, for Content-Length. */
   bodyBytes: number;
-  /** Headers with Content-Length, without Age (computed per answer). */
-  headers: OutgoingHttpHeaders;
-  /** For Age: when the rewriter received the origin's copy, and the origin's Age then. */
-  fetchedAt: number;
-  originAgeSec: number | undefined;
+  /**
+   * The answer's headers at `now` (ms), without Content-Length (added here, with the body): a new
+   * object per call, as Age changes while the answer is held.
+   */
+  headersAt: (now: number) => OutgoingHttpHeaders;
   /** Called once per answer served from here (metrics). */
   onServe: () => void;
 }
@@ -72,9 +74,9 @@ export class HotAnswers {
     const now = this.options.now();
     const answer = this.answers.get(this.key(request.url, Array.isArray(vary) ? vary.join(', ') : vary), now);
     if (answer === undefined) return false;
-    const resident = Math.max(0, Math.floor((now - answer.fetchedAt) / 1000));
-    const aged = answer.originAgeSec !== undefined || resident > 0;
-    response.writeHead(200, aged ? { ...answer.headers, age: String((answer.originAgeSec ?? 0) + resident) } : answer.headers);
+    const headers = answer.headersAt(now);
+    headers['content-length'] = answer.bodyBytes;
+    response.writeHead(200, headers);
     if (method === 'HEAD') response.end();
     else response.end(answer.body, 'utf8');
     answer.onServe();

@@ -17,6 +17,11 @@ export interface CorsHeadersOptions {
   maxAgeSec?: number;
 }
 
+/** What CORS adds to Vary: a fixed origin must not be served from a cache to another origin. */
+export function corsVary(options: CorsHeadersOptions): string | undefined {
+  return options.origin === '*' ? undefined : 'Origin';
+}
+
 /** The CORS headers of an ordinary (non-preflight) answer, lower-case names. */
 export function simpleCorsHeaders(options: CorsHeadersOptions): Record<string, string> {
   return { 'access-control-allow-origin': options.origin, 'access-control-expose-headers': options.exposeHeaders.join(', ') };
@@ -25,9 +30,9 @@ export function simpleCorsHeaders(options: CorsHeadersOptions): Record<string, s
 export function corsHeaders(options: CorsHeadersOptions): MiddlewareHandler {
   const simple = Object.entries(simpleCorsHeaders(options));
   const maxAge = String(options.maxAgeSec ?? 86_400);
+  const vary = corsVary(options);
   return async function setCorsHeaders(c, next) {
-    // A fixed origin must not be served from a cache to another origin.
-    if (options.origin !== '*') c.header('Vary', 'Origin', { append: true });
+    if (vary !== undefined) c.header('Vary', vary, { append: true });
     if (c.req.method === 'OPTIONS') {
       c.header('Access-Control-Allow-Origin', options.origin);
       c.header('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');

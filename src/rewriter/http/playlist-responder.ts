@@ -2,8 +2,8 @@
  * Answers one playlist request: validates the viewer's parameters, gets the
  * playlist through the shared fetcher, rewrites it for the request's mode,
  * zone and the current fleet (or reuses an identical rewrite), and returns the
- * text with the headers players and caches need. Framework-free: the Hono app
- * maps the reply to a Response.
+ * text with the headers players and caches need (playlist-headers.ts).
+ * Framework-free: the Hono app maps the reply to a Response.
  *
  * A rewrite is shared by every request with the same (origin text version,
  * mode, carried override, zone, pathway pin, fleet version, signature expiry
@@ -11,26 +11,27 @@
  * those parts are left out of their key.
  */
 import type { Logger } from '../../core/logger.js';
-import { appendSignature } from '../../edge/index.js';
 import type { RewriterConfig, RewriterSigning } from '../config.js';
+import { BoundedCache, viewerCacheControl, type FetchedPlaylist, type OriginFailureCode, type PlaylistFetcher } from '../origin/index.js';
 import { rewritePlaylist, type PlaylistFacts } from '../playlist/index.js';
-import { BoundedCache } from './bounded-cache.js';
-import { responseAgeSec, viewerCacheControl } from './cache-policy.js';
-import { fleetState, type FallbackReason, type FleetSource, type FleetState } from './fleet.js';
-import type { EdgePlacements } from './edge-placements.js';
-import { createMediaTargeter, type MediaTarget } from './media-target.js';
-import type { OriginFailureCode } from './origin-fetch.js';
-import type { FetchedPlaylist, PlaylistFetcher } from './playlist-fetcher.js';
+import {
+  BASE_PATHWAY_ID,
+  createUriMapper,
+  fleetState,
+  joinBase,
+  originPathOf,
+  relativeReference,
+  type FleetSource,
+  type FleetState,
+  type MediaTarget,
+  type MediaTargeting,
+} from '../targeting/index.js';
+import type { PlaylistHead, PlaylistHeaders } from './playlist-headers.js';
 import { blockingQuery, isMsnTooFarAhead, MODE_PARAM, readBlockingReload, readPathwayPin, type ModeRequest } from './request-params.js';
 import type { RequestOutcome, RewriterMetrics } from './rewriter-metrics.js';
-import { signatureExpiry } from './signature-expiry.js';
-import { BASE_PATHWAY_ID } from './steering-manifest.js';
-import { createUriMapper } from './uri-mapper.js';
-import { joinBase, originPathOf, relativeReference } from './url-mapping.js';
 
 /** Path of the steering endpoint. `.hlscdn/` is a reserved store prefix, so no content can live there. */
 export const STEERING_PATH = '/.hlscdn/steering';
-export const PLAYLIST_CONTENT_TYPE = 'application/vnd.apple.mpegurl';
 /** How long an unused rewrite is kept (its key changes with every new origin version anyway). */
 const REWRITE_KEEP_MS = 60_000;
 
@@ -46,24 +47,29 @@ export type PlaylistReply =
   | {
       ok: true;
       text: string;
-      /** Content-Type, Cache-Control, and when they apply Age and X-Hlscdn-Fallback (Vary is the app's). */
+      /** What the headers depend on, kept so the hot path can build them again later (Age grows). */
+      head: PlaylistHead;
+      /** The headers now, from deps.headers. */
       headers: Record<string, string>;
       outcome: 'ok' | 'fallback';
-      fallbackReason?: FallbackReason;
-      /** The origin copy behind the answer: when it arrived, its Age then, until when it is fresh. */
-      origin: Pick<FetchedPlaylist, 'fetchedAt' | 'originAgeSec' | 'freshUntil'>;
+      /** Until when the origin copy behind the answer is fresh, ms. */
+      freshUntil: number;
     }
   | { ok: false; status: 400 | 404 | 502 | 504; code: string; message: string; outcome: RequestOutcome };
 
 export interface PlaylistResponderDeps {
   config: RewriterConfig;
+  /** For the signatures' lifetime in Cache-Control; the signing itself is the targeting's. */
   signing: RewriterSigning | undefined;
   fleet: FleetSource;
   fetcher: PlaylistFetcher;
+  /** Makes the targeter of each rewrite (shared with the redirect endpoint). */
+  targeting: MediaTargeting;
+  /** Builds the answer's headers (shared with the hot path). */
+  headers: PlaylistHeaders;
   metrics: RewriterMetrics;
   logger: Logger;
   now: () => number;
-  placements?: EdgePlacements;
 }
 
 interface Rewritten {
@@ -82,17 +88,9 @@ function badRequest(message: string): PlaylistReply {
   return { ok: false, status: 400, code: 'invalid-input', message, outcome: 'bad-request' };
 }
 
-/** Signs URLs when a secret is configured: `undefined` otherwise. */
-export function signerFor(signing: RewriterSigning | undefined, expiresAt: number): ((url: URL) => URL) | undefined {
-  const secret = signing?.secret;
-  if (secret === undefined) return undefined;
-  return (url) => appendSignature(url, { expiresAt, secret });
-}
-
 export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: PlaylistRequest) => Promise<PlaylistReply> {
   const { config, metrics } = deps;
   const originBase = new URL(config.originUrl);
-  const fallbackBase = config.fallbackBaseUrl ?? config.publicOriginUrl ?? config.originUrl;
   const policy = config.cache;
   const rewrites = new BoundedCache<string, Rewritten>({
     maxEntries: config.cache.maxEntries,
@@ -102,17 +100,8 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
 
   function rewrite(playlist: FetchedPlaylist, request: PlaylistRequest, context: { fleet: FleetState; expiresAt: number | undefined; pin: string | undefined }): PlaylistReply | Rewritten {
     const carry = request.mode.overridden ? `${MODE_PARAM}=${request.mode.mode}` : '';
-    const sign = context.expiresAt === undefined ? undefined : signerFor(deps.signing, context.expiresAt);
-    const target = createMediaTargeter({
-      fleet: context.fleet,
-      balanceFactor: config.balanceFactor,
-      quietEdgeRequestsPerSec: config.quietEdgeRequestsPerSec,
-      zone: request.zone,
-      pinnedEdgeId: context.pin,
-      fallbackBase,
-      sign,
-      placements: deps.placements,
-    });
+    const { fleet, pin, expiresAt } = context;
+    const target = deps.targeting.targeterFor({ fleet, zone: request.zone, pinnedEdgeId: pin, expiresAt });
     const assigned = new Map<string, number>();
     const countTarget = (chosen: MediaTarget) => {
       const edge = 'edgeId' in chosen ? chosen.edgeId : 'fallback';
@@ -157,7 +146,7 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
     // Masters and redirect-mode media playlists name no edge: the fleet, zone, pin and signatures do not change them.
     const usesFleet = playlist.facts.kind === 'media' && request.mode.mode !== 'redirect';
     const fleet = usesFleet ? fleetState(deps.fleet.snapshot(), { maxSnapshotAgeMs: config.maxSnapshotAgeMs }) : undefined;
-    const expiresAt = usesFleet && deps.signing?.secret !== undefined ? signatureExpiry(now, { ttlSec: deps.signing.ttlSec, bucketSec: config.signatureBucketSec }) : undefined;
+    const expiresAt = usesFleet ? deps.targeting.signatureExpiresAt(now) : undefined;
     const fleetPart = fleet === undefined ? '-' : fleet.usable ? fleet.version : `fallback:${fleet.reason}`;
     const key = [request.path, playlist.url, playlist.version, request.mode.mode, request.mode.overridden, usesFleet ? `${request.zone ?? ''}|${pin.value ?? ''}` : '-', fleetPart, expiresAt ?? '-'].join('|');
 
@@ -172,19 +161,17 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
 
     const fallbackReason = fleet !== undefined && !fleet.usable ? fleet.reason : undefined;
     if (fallbackReason !== undefined) metrics.fallbacks.inc({ reason: fallbackReason });
-    const headers: Record<string, string> = {
-      'Content-Type': PLAYLIST_CONTENT_TYPE,
-      'Cache-Control': viewerCacheControl(rewritten.facts, {
+    const head: PlaylistHead = {
+      cacheControl: viewerCacheControl(rewritten.facts, {
         policy,
         ...(expiresAt !== undefined && deps.signing && { signingTtlSec: deps.signing.ttlSec }),
         fallback: fallbackReason !== undefined,
       }),
+      fallbackReason,
+      fetchedAt: playlist.fetchedAt,
+      originAgeSec: playlist.originAgeSec,
     };
-    const age = responseAgeSec({ originAgeSec: playlist.originAgeSec, fetchedAt: playlist.fetchedAt, now });
-    if (age !== undefined) headers.Age = String(age);
-    if (fallbackReason !== undefined) headers['X-Hlscdn-Fallback'] = fallbackReason;
-    const origin = { fetchedAt: playlist.fetchedAt, originAgeSec: playlist.originAgeSec, freshUntil: playlist.freshUntil };
-    if (fallbackReason === undefined) return { ok: true, text: rewritten.text, headers, outcome: 'ok', origin };
-    return { ok: true, text: rewritten.text, headers, outcome: 'fallback', fallbackReason, origin };
+    const outcome = fallbackReason === undefined ? 'ok' : 'fallback';
+    return { ok: true, text: rewritten.text, head, headers: deps.headers(head, now), outcome, freshUntil: playlist.freshUntil };
   };
 }

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appendSignature } from '../../edge/index.js';
 import { edgeRecord } from '../../edge-registry/test-support/records.js';
-import { BASE_PATHWAY_ID, type SteeringManifest } from './steering-manifest.js';
+import { BASE_PATHWAY_ID, type SteeringManifest } from '../targeting/index.js';
 import { MASTER, mediaPlaylist, rawRequest, startAppFixture, TEST_EDGES, type AppFixture } from './test-support/app-fixture.js';
 
 let fixture: AppFixture;

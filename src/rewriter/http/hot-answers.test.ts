@@ -15,13 +15,13 @@ function response() {
   return { res, sent };
 }
 
+const HEADERS = { 'content-type': 'application/vnd.apple.mpegurl' };
+
 function answer(overrides: Partial<HotAnswer> = {}): HotAnswer & { served: number } {
   const made = {
     body: '#EXTM3U\n',
     bodyBytes: 8,
-    headers: { 'content-type': 'application/vnd.apple.mpegurl', 'content-length': 8 },
-    fetchedAt: 1_000,
-    originAgeSec: undefined,
+    headersAt: () => ({ ...HEADERS }),
     served: 0,
     onServe: () => (made.served += 1),
     ...overrides,
@@ -38,7 +38,7 @@ describe('HotAnswers', () => {
     const { res, sent } = response();
     expect(hot.tryServe(request('GET', '/a.m3u8?x=1', { 'x-zone': 'eu' }), res)).toBe(true);
     expect(sent).toMatchObject({ status: 200, body: '#EXTM3U\n', ended: true });
-    expect(sent.headers).toEqual(kept.headers);
+    expect(sent.headers).toEqual({ ...HEADERS, 'content-length': 8 });
     expect(kept.served).toBe(1);
     expect(hot.tryServe(request('GET', '/a.m3u8?x=1', { 'x-zone': 'us' }), response().res)).toBe(false);
     expect(hot.tryServe(request('GET', '/a.m3u8', { 'x-zone': 'eu' }), response().res)).toBe(false);
@@ -56,23 +56,28 @@ describe('HotAnswers', () => {
     expect(hot.tryServe(request('GET', '/b.m3u8'), response().res)).toBe(false);
   });
 
-  it('adds an Age that grows with the time since the origin copy arrived', () => {
+  it('builds the headers again for each answer, at the time of that answer (Age grows)', () => {
     let now = 3_500;
     const hot = new HotAnswers({ varyHeader: 'x-zone', holdMs: 100, now: () => now });
-    hot.remember(hot.key('/a.m3u8', undefined), answer({ fetchedAt: 1_000, originAgeSec: 2 }), 10_000);
-    const { res, sent } = response();
-    hot.tryServe(request('GET', '/a.m3u8'), res);
-    expect(sent.headers?.age).toBe('4');
+    const asked: number[] = [];
+    hot.remember(hot.key('/a.m3u8', undefined), answer({
+        headersAt: (at) => {
+          asked.push(at);
+          return { age: String(at) };
+        },
+      }), 10_000);
+    const first = response();
+    hot.tryServe(request('GET', '/a.m3u8'), first.res);
     now = 3_550;
-    hot.remember(hot.key('/fresh.m3u8', undefined), answer({ fetchedAt: 3_500 }), 10_000);
-    const fresh = response();
-    hot.tryServe(request('GET', '/fresh.m3u8'), fresh.res);
-    expect(fresh.sent.headers?.age).toBeUndefined();
+    const second = response();
+    hot.tryServe(request('GET', '/a.m3u8'), second.res);
+    expect(asked).toEqual([3_500, 3_550]);
+    expect([first.sent.headers?.age, second.sent.headers?.age]).toEqual(['3500', '3550']);
   });
 
   it('answers HEAD without a body and leaves other methods to the app', () => {
     const hot = new HotAnswers({ varyHeader: 'x-zone', now: () => 0 });
-    hot.remember(hot.key('/a.m3u8', undefined), answer({ fetchedAt: 0 }), 10_000);
+    hot.remember(hot.key('/a.m3u8', undefined), answer(), 10_000);
     const { res, sent } = response();
     expect(hot.tryServe(request('HEAD', '/a.m3u8'), res)).toBe(true);
     expect(sent.body).toBeUndefined();

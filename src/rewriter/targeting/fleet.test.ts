@@ -31,6 +31,7 @@ describe('fleetState', () => {
   it('falls back when no edge is active with a positive weight', () => {
     expect(fleetState({ edges: [], ageMs: 0, connected: true }, options)).toEqual({ usable: false, reason: 'no-live-edge' });
     expect(fleetState({ edges: [edgeRecord('e1', { state: 'draining' })], ageMs: 0, connected: true }, options)).toEqual({ usable: false, reason: 'no-live-edge' });
+    expect(fleetState({ edges: [edgeRecord('e1', { state: 'unhealthy' })], ageMs: 0, connected: true }, options)).toEqual({ usable: false, reason: 'no-live-edge' });
   });
 
   it('changes the version with anything that changes a rewrite, and only then', () => {

@@ -3,7 +3,8 @@
  * redirect endpoint for every other path (302 to an edge), the steering
  * manifest, the player page and its hls.js, plus /healthz, /readyz and
  * /metrics. Routes only parse the request and map replies to responses; the
- * work is in playlist-responder.ts and the pure modules beside it.
+ * work is in playlist-responder.ts, the modules beside it, ../targeting/ and
+ * ../origin/.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -18,19 +19,22 @@ import type { Logger } from '../../core/logger.js';
 import { createMetricsRegistry } from '../../core/metrics.js';
 import { objectKeyFromRawPath } from '../../origin-store/index.js';
 import type { RewriterConfig, RewriterSigning } from '../config.js';
-import { corsHeaders, simpleCorsHeaders, type CorsHeadersOptions } from './cors-headers.js';
-import { fleetState, type FleetSource } from './fleet.js';
+import { PlaylistFetcher } from '../origin/index.js';
+import {
+  buildSteeringManifest,
+  fleetState,
+  MediaTargeting,
+  originPathOf,
+  relativeReference,
+  type FleetSource,
+} from '../targeting/index.js';
+import { corsHeaders, type CorsHeadersOptions } from './cors-headers.js';
 import type { HotAnswers } from './hot-answers.js';
-import { EdgePlacements } from './edge-placements.js';
-import { createMediaTargeter } from './media-target.js';
-import { PlaylistFetcher } from './playlist-fetcher.js';
-import { createPlaylistResponder, signerFor, STEERING_PATH, type PlaylistReply } from './playlist-responder.js';
+import { createPlaylistHeaders } from './playlist-headers.js';
+import { createPlaylistResponder, STEERING_PATH, type PlaylistReply } from './playlist-responder.js';
 import { renderPlayerPage } from './player-page.js';
 import { onlyOwnParams, PATHWAY_PARAM, readMode, readZone, withoutOwnParams } from './request-params.js';
 import { createRewriterMetrics, type RequestKind, type RequestOutcome } from './rewriter-metrics.js';
-import { signatureExpiry } from './signature-expiry.js';
-import { buildSteeringManifest } from './steering-manifest.js';
-import { originPathOf, relativeReference } from './url-mapping.js';
 
 export interface RewriterAppOptions {
   /** The parsed `rewriter` configuration section. */
@@ -86,15 +90,27 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
     now,
     logger,
   });
-  const placements = new EdgePlacements();
-  const respondPlaylist = createPlaylistResponder({ config, signing: options.signing, fleet: options.fleet, fetcher, metrics, logger, now, placements });
+  // One targeting for redirects and rewrites: an object keeps its edge whichever way it is asked for.
+  const targeting = new MediaTargeting({ config, signing: options.signing });
+  const cors: CorsHeadersOptions = { origin: config.corsOrigin, exposeHeaders: ['Age', 'Cache-Control', 'Content-Length', 'X-Hlscdn-Fallback'] };
+  const playlistHeaders = createPlaylistHeaders({ cors, zoneHeader: config.zoneHeader });
+  const respondPlaylist = createPlaylistResponder({
+    config,
+    signing: options.signing,
+    fleet: options.fleet,
+    fetcher,
+    targeting,
+    headers: playlistHeaders,
+    metrics,
+    logger,
+    now,
+  });
   const currentFleet = () => fleetState(options.fleet.snapshot(), { maxSnapshotAgeMs: config.maxSnapshotAgeMs });
   const count = (kind: RequestKind, mode: string, outcome: RequestOutcome) => metrics.requests.inc({ kind, mode, outcome });
 
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.onError(handleHttpError(logger));
   app.use('*', requestObservability({ registry, logger }));
-  const cors: CorsHeadersOptions = { origin: config.corsOrigin, exposeHeaders: ['Age', 'Cache-Control', 'Content-Length', 'X-Hlscdn-Fallback'] };
   app.use('*', corsHeaders(cors));
   mountServiceRoutes(app, { registry, checks: readinessChecks(options) });
 
@@ -158,7 +174,7 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
     count('playlist', mode.value.mode, reply.outcome);
     if (!reply.ok) return fail(c, reply.status, reply.code, reply.message);
     rememberHot(c, reply, mode.value.mode);
-    c.header('Vary', config.zoneHeader, { append: true });
+    // The reply's Vary and CORS headers replace the middleware's with the same values plus the zone header.
     return c.body(reply.text, 200, reply.headers);
   });
 
@@ -167,34 +183,26 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
     return fail(c, 405, 'method-not-allowed', `${c.req.method} is not served here: the rewriter answers GET and HEAD`);
   });
 
-  /** Keeps a successful answer for the server's fast path, with the same headers and the same metrics per answer. */
+  /** Keeps a successful answer for the server's fast path, with headers from the same function and the same metrics per answer. */
   function rememberHot(c: RewriterContext, reply: Extract<PlaylistReply, { ok: true }>, mode: string): void {
     const rawUrl = c.env?.incoming?.url;
     const hot = options.hotAnswers;
     if (hot === undefined || rawUrl === undefined) return;
-    const { Age: _age, ...headers } = reply.headers;
+    const { head } = reply;
     const requests = metrics.requests.labels({ kind: 'playlist', mode, outcome: reply.outcome });
-    const fallbacks = reply.fallbackReason === undefined ? undefined : metrics.fallbacks.labels({ reason: reply.fallbackReason });
-    const bodyBytes = Buffer.byteLength(reply.text, 'utf8');
+    const fallbacks = head.fallbackReason === undefined ? undefined : metrics.fallbacks.labels({ reason: head.fallbackReason });
     hot.remember(
       hot.key(rawUrl, c.req.header(config.zoneHeader)),
       {
         body: reply.text,
-        bodyBytes,
-        headers: {
-          ...headers,
-          ...simpleCorsHeaders(cors),
-          vary: config.corsOrigin === '*' ? config.zoneHeader : `Origin, ${config.zoneHeader}`,
-          'content-length': bodyBytes,
-        },
-        fetchedAt: reply.origin.fetchedAt,
-        originAgeSec: reply.origin.originAgeSec,
+        bodyBytes: Buffer.byteLength(reply.text, 'utf8'),
+        headersAt: (at) => playlistHeaders(head, at),
         onServe: () => {
           requests.inc();
           fallbacks?.inc();
         },
       },
-      reply.origin.freshUntil,
+      reply.freshUntil,
     );
   }
 
@@ -204,17 +212,8 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
    */
   function redirect(c: RewriterContext, request: { path: string; search: string; zone: string | undefined; mode: string }): Response {
     const fleet = currentFleet();
-    const signing = options.signing;
-    const expiresAt = signing?.secret === undefined ? undefined : signatureExpiry(now(), { ttlSec: signing.ttlSec, bucketSec: config.signatureBucketSec });
-    const target = createMediaTargeter({
-      fleet,
-      balanceFactor: config.balanceFactor,
-      quietEdgeRequestsPerSec: config.quietEdgeRequestsPerSec,
-      zone: request.zone,
-      fallbackBase: config.fallbackBaseUrl ?? config.publicOriginUrl ?? config.originUrl,
-      sign: expiresAt === undefined ? undefined : signerFor(signing, expiresAt),
-      placements,
-    })({ rewriterPath: request.path, originPath: originPathOf(request.path, originBase), search: withoutOwnParams(request.search) });
+    const targeter = targeting.targeterFor({ fleet, zone: request.zone, expiresAt: targeting.signatureExpiresAt(now()) });
+    const target = targeter({ rewriterPath: request.path, originPath: originPathOf(request.path, originBase), search: withoutOwnParams(request.search) });
     const fellBack = 'fallback' in target;
     metrics.assignments.inc({ edge: fellBack ? 'fallback' : target.edgeId });
     if (fellBack) {
