@@ -3,7 +3,6 @@
 // status API. The pure policy is in ./policy.
 export { autoscalerSchema, toPolicyConfig, type AutoscalerConfig, type LocalActuatorConfig, type TerraformActuatorConfig } from './config.js';
 export { autoscalerKeys, type AutoscalerKeys } from './keys.js';
-export { LeaderLease, type LeaderLeaseOptions, type LeaderLeaseEvents, type LeaseRole, type FollowerReason } from './lease/leader-lease.js';
 export { Autoscaler, type AutoscalerOptions, type AutoscalerEvents } from './loop/autoscaler.js';
 export type { ActionEntry, AutoscalerStatus, DecisionEntry, DrainRequester, FleetSource, LeadershipSource, TickResult, TickSkip } from './loop/autoscaler-types.js';
 export { chooseRemovals, type Removal, type RemovalInput } from './loop/choose-removals.js';

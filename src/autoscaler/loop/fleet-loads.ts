@@ -11,6 +11,8 @@
  *   no longer counts as capacity, so the policy replaces it. It is reported,
  *   not removed: an operator should look at why it never came up.
  * - Edges being drained or removed by the autoscaler count as draining.
+ * - An edge reporting itself unhealthy stays unhealthy: not capacity, so the
+ *   policy adds a replacement.
  */
 import type { EdgeRecord } from '../../edge-registry/index.js';
 import type { ActuatorEdge } from '../actuators/edge-actuator.js';

@@ -5,8 +5,12 @@
 /** One nginx edge as seen in the registry at the moment of a decision. */
 export interface EdgeLoad {
   id: string;
-  /** Draining edges take no new viewers, so they are not counted as capacity. */
-  state: 'active' | 'draining';
+  /**
+   * Draining edges take no new viewers, and unhealthy ones (failing their
+   * self-check or the viewers' probes) get none, so neither counts as capacity:
+   * the fleet scales up to replace them.
+   */
+  state: 'active' | 'draining' | 'unhealthy';
   /** True once the edge has sent its first healthy heartbeat. */
   ready: boolean;
   /** What one edge can take at 100% utilization. */

@@ -6,7 +6,7 @@
  * here reads process.env.
  */
 import type { RedisConfig } from '../../core/redis/index.js';
-import { redisOptionsFromConfig } from '../../core/redis/index.js';
+import { LeaderLease, redisOptionsFromConfig } from '../../core/redis/index.js';
 import { startHttpServer, type RunningServer } from '../../core/http/serve.js';
 import type { Logger } from '../../core/logger.js';
 import { createMetricsRegistry } from '../../core/metrics.js';
@@ -14,7 +14,7 @@ import type { SelfCommand } from '../../core/process/index.js';
 import { EdgeRegistryView, EdgeRegistryWriter } from '../../edge-registry/index.js';
 import type { EdgeActuator } from '../actuators/edge-actuator.js';
 import { toPolicyConfig, type AutoscalerConfig } from '../config.js';
-import { LeaderLease } from '../lease/leader-lease.js';
+import { autoscalerKeys } from '../keys.js';
 import { Autoscaler } from '../loop/autoscaler.js';
 import { createAutoscalerMetrics } from '../status/autoscaler-metrics.js';
 import { createStatusApp } from '../status/status-app.js';
@@ -67,7 +67,7 @@ export async function startAutoscalerService(options: AutoscalerServiceOptions):
       options.actuator ?? actuatorFromConfig({ config, redis: options.redis, edgeTtlMs: options.edgeTtlMs, env: options.env, cwd: options.cwd, command: options.command, logger });
     // The actuator outlives the lease on the way down: local edges drain after the lease is handed over.
     parts.push(actuator);
-    const lease = new LeaderLease({ redis, keyPrefix: options.redis.keyPrefix, ttlMs: config.lease.ttlMs, holderId: options.holderId, logger });
+    const lease = new LeaderLease({ redis: { ...redis, name: 'hlscdn-autoscaler-lease' }, key: autoscalerKeys(options.redis.keyPrefix).leader, ttlMs: config.lease.ttlMs, holderId: options.holderId, logger });
     parts.push(lease);
     await lease.start();
     const registry = createMetricsRegistry({ service: 'autoscaler' });

@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, waitUntil, type RunningRedisServer } from '../../core/process/index.js';
-import { autoscalerKeys } from '../keys.js';
+import { startRedisServer, waitUntil, type RunningRedisServer } from '../process/index.js';
 import { LeaderLease, type LeaderLeaseOptions } from './leader-lease.js';
 
 let dir: string;
@@ -36,17 +35,19 @@ function nextPrefix(): string {
   return `lease-test-${prefixCounter}`;
 }
 
-function lease(options: Partial<LeaderLeaseOptions> & { keyPrefix: string }): LeaderLease {
+function lease(options: Partial<LeaderLeaseOptions> & { key: string }): LeaderLease {
   const created = new LeaderLease({ redis: { url: server.url }, ttlMs: 1_500, ...options });
   leases.push(created);
   return created;
 }
 
+const leaseKey = (prefix: string) => `${prefix}:test:leader`;
+
 describe('LeaderLease', () => {
   it('lets exactly one of two instances lead and tells the other who leads', async () => {
     const keyPrefix = nextPrefix();
-    const a = lease({ keyPrefix, holderId: 'a' });
-    const b = lease({ keyPrefix, holderId: 'b' });
+    const a = lease({ key: leaseKey(keyPrefix), holderId: 'a' });
+    const b = lease({ key: leaseKey(keyPrefix), holderId: 'b' });
     const events: string[] = [];
     a.on('leader', () => events.push('a:leader'));
     b.on('follower', (info) => events.push(`b:follower:${info.reason}:${info.leader}`));
@@ -55,22 +56,22 @@ describe('LeaderLease', () => {
     expect([a.isLeader, b.isLeader]).toEqual([true, false]);
     expect(events).toEqual(['a:leader', 'b:follower:held-by-another:a']);
     expect(b.leader).toBe('a');
-    expect(await admin.get(autoscalerKeys(keyPrefix).leader)).toBe('a');
+    expect(await admin.get(leaseKey(keyPrefix))).toBe('a');
   });
 
   it('keeps the lease past its ttl by renewing it', async () => {
     const keyPrefix = nextPrefix();
-    const a = lease({ keyPrefix, holderId: 'a', ttlMs: 600 });
+    const a = lease({ key: leaseKey(keyPrefix), holderId: 'a', ttlMs: 600 });
     await a.start();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(a.isLeader).toBe(true);
-    expect(await admin.pttl(autoscalerKeys(keyPrefix).leader)).toBeGreaterThan(0);
+    expect(await admin.pttl(leaseKey(keyPrefix))).toBeGreaterThan(0);
   });
 
   it('hands over within one renew interval when the leader closes', async () => {
     const keyPrefix = nextPrefix();
-    const a = lease({ keyPrefix, holderId: 'a' });
-    const b = lease({ keyPrefix, holderId: 'b' });
+    const a = lease({ key: leaseKey(keyPrefix), holderId: 'a' });
+    const b = lease({ key: leaseKey(keyPrefix), holderId: 'b' });
     await a.start();
     await b.start();
     const closedAt = performance.now();
@@ -84,9 +85,9 @@ describe('LeaderLease', () => {
   it('takes over from a dead holder once its key expires, within ttl + one renew interval', async () => {
     const keyPrefix = nextPrefix();
     // A holder that died right after acquiring: its key is there and nobody renews it.
-    await admin.set(autoscalerKeys(keyPrefix).leader, 'dead-holder', 'PX', 1_500);
+    await admin.set(leaseKey(keyPrefix), 'dead-holder', 'PX', 1_500);
     const diedAt = performance.now();
-    const b = lease({ keyPrefix, holderId: 'b' });
+    const b = lease({ key: leaseKey(keyPrefix), holderId: 'b' });
     await b.start();
     expect(b.isLeader).toBe(false);
     expect(b.leader).toBe('dead-holder');
@@ -98,8 +99,8 @@ describe('LeaderLease', () => {
 
   it('steps down when its key now names someone else, and never extends that lease', async () => {
     const keyPrefix = nextPrefix();
-    const key = autoscalerKeys(keyPrefix).leader;
-    const a = lease({ keyPrefix, holderId: 'a' });
+    const key = leaseKey(keyPrefix);
+    const a = lease({ key: leaseKey(keyPrefix), holderId: 'a' });
     const reasons: string[] = [];
     a.on('follower', (info) => reasons.push(info.reason));
     await a.start();
@@ -113,15 +114,15 @@ describe('LeaderLease', () => {
 
   it('releases on close, so the key is gone at once', async () => {
     const keyPrefix = nextPrefix();
-    const a = lease({ keyPrefix, holderId: 'a', ttlMs: 60_000 });
+    const a = lease({ key: leaseKey(keyPrefix), holderId: 'a', ttlMs: 60_000 });
     await a.start();
     await a.close();
     await a.close();
-    expect(await admin.exists(autoscalerKeys(keyPrefix).leader)).toBe(0);
+    expect(await admin.exists(leaseKey(keyPrefix))).toBe(0);
   });
 
   it('refuses to start when Redis cannot be reached', async () => {
-    const a = new LeaderLease({ redis: { url: 'redis://127.0.0.1:1' }, startTimeoutMs: 500, keyPrefix: nextPrefix() });
+    const a = new LeaderLease({ redis: { url: 'redis://127.0.0.1:1' }, startTimeoutMs: 500, key: leaseKey(nextPrefix()) });
     await expect(a.start()).rejects.toMatchObject({ code: 'unavailable' });
     await a.close();
   });

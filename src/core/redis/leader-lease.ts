@@ -1,6 +1,7 @@
 /**
- * A leader lease in Redis, so that several autoscalers can run and only one acts.
- * Acquire is `SET <p>:autoscaler:leader <holder> NX PX ttl`; the leader renews every
+ * A leader lease in Redis, so that several instances of a service can run and
+ * only one acts (the autoscaler, the edge prober).
+ * Acquire is `SET <key> <holder> NX PX ttl`; the leader renews every
  * third of the ttl with a compare-and-extend script and releases with a
  * compare-and-delete on close. A leader that dies stops renewing: its key expires
  * and a follower, which retries every renew interval, takes over within about
@@ -16,19 +17,20 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import { errorMessage, HlscdnError } from '../../core/errors.js';
-import { silentLogger, type Logger } from '../../core/logger.js';
-import { closeRedis, createRedisConnection, describeTarget, toRedisError, waitForReady, type RedisConnectionOptions } from '../../core/redis/index.js';
-import { autoscalerKeys } from '../keys.js';
+import { errorMessage, HlscdnError } from '../errors.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { createRedisConnection, describeTarget, type RedisConnectionOptions } from './redis-connection.js';
+import { toRedisError } from './redis-errors.js';
+import { closeRedis, waitForReady } from './wait-for-ready.js';
 import { RELEASE_LEASE_SCRIPT, RENEW_LEASE_SCRIPT } from './lease-scripts.js';
 
-/** Connection settings of the lease; `name` @defaultValue 'hlscdn-autoscaler-lease' */
+/** Connection settings of the lease; `name` @defaultValue 'hlscdn-lease' */
 export type LeaseRedisOptions = Omit<RedisConnectionOptions, 'name' | 'lazyConnect' | 'logger'> & { name?: string };
 
 export interface LeaderLeaseOptions {
   redis: LeaseRedisOptions;
-  /** @defaultValue 'hlscdn' */
-  keyPrefix?: string;
+  /** The lease's key, built by its owner's key module (e.g. `<p>:autoscaler:leader`). */
+  key: string;
   /** @defaultValue 10_000 */
   ttlMs?: number;
   /** How often the leader renews and followers try to acquire. @defaultValue ttlMs / 3 */
@@ -82,11 +84,11 @@ export class LeaderLease extends EventEmitter<LeaderLeaseEvents> {
       throw new HlscdnError('invalid-config', `lease renewIntervalMs must be > 0 and well under the ttl (${this.ttlMs} ms), got ${this.renewIntervalMs}`);
     }
     this.holderId = options.holderId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.key = autoscalerKeys(options.keyPrefix).leader;
+    this.key = options.key;
     this.clock = options.clock ?? (() => performance.now());
     this.startTimeoutMs = options.startTimeoutMs ?? 5_000;
     this.logger = (options.logger ?? silentLogger()).child({ component: 'leader-lease', holder: this.holderId });
-    this.redis = createRedisConnection({ ...options.redis, name: options.redis.name ?? 'hlscdn-autoscaler-lease', lazyConnect: true, logger: this.logger });
+    this.redis = createRedisConnection({ ...options.redis, name: options.redis.name ?? 'hlscdn-lease', lazyConnect: true, logger: this.logger });
   }
 
   /** True while this instance holds a lease that is still valid on the local clock. */
