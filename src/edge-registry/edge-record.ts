@@ -52,7 +52,14 @@ export const edgeRecordSchema = z.object({
     egressBytesPerSec: positive,
     connections: positive,
   }),
-  state: z.enum(['active', 'draining']),
+  /**
+   * 'active' takes new work; 'draining' finishes what it has; 'unhealthy' is an
+   * edge whose own agent sees nginx failing its canary (see docs/edge.md), so it
+   * gets no new work until the agent sees it pass again.
+   */
+  state: z.enum(['active', 'draining', 'unhealthy']),
+  /** Why the agent judged the edge unhealthy, for operators. */
+  problem: z.string().max(300).optional(),
   load: z.object({
     activeConnections: count,
     requestsPerSec: rate,

@@ -93,7 +93,7 @@ export class EdgeService extends EventEmitter<EdgeServiceEvents> {
     const statusUrl = `http://127.0.0.1:${statusPort}`;
     const nginx = await startNginx({ name: `nginx:${id}`, prefixDir, configFile, probe: httpProbe(`${statusUrl}/healthz`), logger });
 
-    const publicUrl = edge.publicUrl ?? `http://${edge.host === '0.0.0.0' ? '127.0.0.1' : edge.host}:${edge.port}`;
+    const publicUrl = edge.publicUrl ?? `http://${loopbackFor(edge.host)}:${edge.port}`;
     const writer = new EdgeRegistryWriter({
       redis: redisOptionsFromConfig(options.redis),
       keyPrefix: options.redis.keyPrefix,
@@ -106,6 +106,8 @@ export class EdgeService extends EventEmitter<EdgeServiceEvents> {
       zone: edge.zone,
       capacity: { weight: edge.capacity.weight, egressBytesPerSec: (edge.capacity.egressMbps * 1e6) / 8, connections: edge.capacity.connections },
       stubStatusUrl: `${statusUrl}/nginx_status`,
+      // The canary goes to the viewer-facing listener on loopback: the same workers, cache and upstream viewers get.
+      canaryUrl: `http://${loopbackFor(edge.host)}:${edge.port}/.hlscdn/canary`,
       accessLogPath: parsed.value.accessLogPath,
       cacheDir,
       sink: writer,
@@ -178,4 +180,11 @@ export class EdgeService extends EventEmitter<EdgeServiceEvents> {
     this.options.logger.info({ reason }, 'edge stopped');
     this.emit('stopped', reason);
   }
+}
+
+/** The address this machine reaches a listener on: a wildcard listen is reached on loopback. */
+function loopbackFor(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }

@@ -142,6 +142,30 @@ describe('edge tier', () => {
     }
   });
 
+  it('reports an edge whose nginx hangs as unhealthy within about a beat, and active again when it answers', async () => {
+    const extra = await startTestEdge({ dir, redisUrl: redis.url, originUrl: origin.url, id: 'edge-h', edge: { heartbeatMs: 500 } });
+    const state = () => view.snapshot().edges.find((e) => e.id === 'edge-h')?.state;
+    try {
+      await waitUntil(() => state() === 'active', { what: 'edge-h to join' });
+      // SIGSTOP to the process group: master and workers stop, the kernel still accepts connections, the agent still heartbeats.
+      const hungAt = Date.now();
+      process.kill(-extra.nginxPid, 'SIGSTOP');
+      await waitUntil(() => state() === 'unhealthy', { timeoutMs: 5_000, intervalMs: 20, what: 'edge-h to report itself unhealthy' });
+      // One beat (500 ms) plus the canary's deadline (250 ms) plus the write.
+      expect(Date.now() - hungAt).toBeLessThan(1_500);
+      expect(view.snapshot().edges.find((e) => e.id === 'edge-h')?.problem).toMatch(/canary/);
+      process.kill(-extra.nginxPid, 'SIGCONT');
+      await waitUntil(() => state() === 'active', { timeoutMs: 5_000, intervalMs: 20, what: 'edge-h to be active again' });
+    } finally {
+      try {
+        process.kill(-extra.nginxPid, 'SIGCONT');
+      } catch {
+        // Already gone.
+      }
+      await extra.close();
+    }
+  });
+
   it('deregisters an edge whose nginx is killed', async () => {
     const extra = await startTestEdge({ dir, redisUrl: redis.url, originUrl: origin.url, id: 'edge-d' });
     await waitUntil(() => view.snapshot().edges.some((e) => e.id === 'edge-d'), { what: 'edge-d to join' });

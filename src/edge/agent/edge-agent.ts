@@ -13,6 +13,7 @@ import type { EdgeRecord } from '../../edge-registry/index.js';
 import { AccessLogTailer } from './access-log-tailer.js';
 import { directoryBytes } from './cache-usage.js';
 import { isUpstreamError, LoadWindow } from './load-window.js';
+import { judgeSelfCheck, type CanaryOutcome, type SelfCheckVerdict } from './self-check.js';
 import { parseStubStatus, type StubStatus } from './stub-status.js';
 
 /** What the agent needs of the registry (EdgeRegistryWriter implements it). */
@@ -29,6 +30,10 @@ export interface EdgeAgentOptions {
   capacity: EdgeRecord['capacity'];
   /** nginx stub_status URL on the loopback status port. */
   stubStatusUrl: string;
+  /** The canary on nginx's viewer-facing port (`/.hlscdn/canary`): fetched every beat through the cache path. */
+  canaryUrl: string;
+  /** Deadline of the canary and of the stub_status read. @defaultValue heartbeatMs / 2, within 200-1000 */
+  selfCheckTimeoutMs?: number;
   accessLogPath: string;
   cacheDir: string;
   sink: EdgeRecordSink;
@@ -52,7 +57,8 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
   private readonly window: LoadWindow;
   private readonly now: () => number;
   private readonly startedAt: number;
-  private state: EdgeRecord['state'] = 'active';
+  private draining = false;
+  private health: SelfCheckVerdict = { healthy: true };
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
   private lastStub: StubStatus | undefined;
@@ -61,9 +67,12 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
   private registryFailing = false;
   private closed = false;
 
+  private readonly checkTimeoutMs: number;
+
   constructor(options: EdgeAgentOptions) {
     super();
     this.options = options;
+    this.checkTimeoutMs = options.selfCheckTimeoutMs ?? Math.min(1_000, Math.max(200, (options.heartbeatMs ?? 1_000) / 2));
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
     this.tailer = new AccessLogTailer({ path: options.accessLogPath });
@@ -82,8 +91,13 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
 
   /** Switches to draining and tells the registry at once. */
   async drain(): Promise<void> {
-    this.state = 'draining';
+    this.draining = true;
     await this.beat();
+  }
+
+  /** The self-check's last verdict. */
+  get healthy(): boolean {
+    return this.health.healthy;
   }
 
   /** Reads fresh stub_status figures (for drain waits). */
@@ -108,7 +122,9 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
   }
 
   private async doBeat(): Promise<void> {
-    await Promise.all([this.readAccessLog(), this.readStubStatus()]);
+    // The canary runs beside the reads, each under the same deadline, so a hung nginx costs one timeout per beat, not two.
+    const [canary] = await Promise.all([this.fetchCanary(), this.readAccessLog(), this.readStubStatus()]);
+    this.judgeHealth(canary);
     // The cache walk is the heaviest read: every tenth beat is often enough.
     if (this.beats++ % 10 === 0) this.cacheBytes = await directoryBytes(this.options.cacheDir);
     const record = this.record();
@@ -117,7 +133,7 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
       if (this.registryFailing) this.options.logger.info('registry reachable again: heartbeats resumed');
       this.registryFailing = false;
       this.emit('heartbeat', record);
-      if (drainRequested && this.state === 'active') {
+      if (drainRequested && !this.draining) {
         this.options.logger.info('drain requested through the registry');
         this.emit('drain-requested');
       }
@@ -136,7 +152,8 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
       url: this.options.publicUrl,
       ...(this.options.zone && { zone: this.options.zone }),
       capacity: this.options.capacity,
-      state: this.state,
+      state: this.draining ? 'draining' : this.health.healthy ? 'active' : 'unhealthy',
+      ...(!this.health.healthy && { problem: this.health.reason }),
       load: {
         // The agent's own stub_status request is one of nginx's active connections.
         activeConnections: Math.max(0, (this.lastStub?.active ?? 1) - 1),
@@ -180,11 +197,30 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
 
   private async readStubStatus(): Promise<void> {
     try {
-      const parsed = parseStubStatus((await plainGet(this.options.stubStatusUrl)).body);
+      const parsed = parseStubStatus((await plainGet(this.options.stubStatusUrl, this.checkTimeoutMs)).body);
       if (parsed.ok) this.lastStub = parsed.value;
     } catch {
-      // nginx busy or restarting: keep the last figures.
+      // Keep the last connection figures: whether nginx serves is the canary's to say, not this read's.
     }
+  }
+
+  private async fetchCanary(): Promise<CanaryOutcome> {
+    try {
+      const { status, ttfbMs } = await plainGet(this.options.canaryUrl, this.checkTimeoutMs);
+      return { ok: true, status, ttfbMs };
+    } catch (error) {
+      return { ok: false, error: errorMessage(error) };
+    }
+  }
+
+  private judgeHealth(canary: CanaryOutcome): void {
+    const figures = this.window.figures(this.now());
+    const verdict = judgeSelfCheck({ canary, requests: figures.requests, upstreamErrors: figures.upstreamErrors }, { timeoutMs: this.checkTimeoutMs });
+    if (verdict.healthy !== this.health.healthy) {
+      if (verdict.healthy) this.options.logger.info('self-check passes again: the edge takes new work');
+      else this.options.logger.warn({ reason: verdict.reason }, 'self-check failed: the edge reports itself unhealthy');
+    }
+    this.health = verdict;
   }
 }
 

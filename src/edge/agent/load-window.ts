@@ -16,6 +16,8 @@ export interface LoadSample {
 }
 
 export interface LoadFigures {
+  /** Requests counted over the window. */
+  requests: number;
   requestsPerSec: number;
   egressBytesPerSec: number;
   /** Hits over cache lookups in the window; 0 when there were none. */
@@ -75,7 +77,13 @@ export class LoadWindow {
       upstreamErrors += b.upstreamErrors;
     }
     const seconds = this.windowMs / 1000;
-    return { requestsPerSec: requests / seconds, egressBytesPerSec: bytes / seconds, cacheHitRatio: lookups === 0 ? 0 : hits / lookups, upstreamErrors };
+    return {
+      requests,
+      requestsPerSec: requests / seconds,
+      egressBytesPerSec: bytes / seconds,
+      cacheHitRatio: lookups === 0 ? 0 : hits / lookups,
+      upstreamErrors,
+    };
   }
 }
 
