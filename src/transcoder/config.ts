@@ -1,8 +1,9 @@
-// The `transcoder` section of the configuration (wired in by the lead as
-// `config.transcoder`): local work directory, ffmpeg binaries, supervision, uploads,
-// workers and their BullMQ failover timing, the control API address and the SRS
-// ingest hooks. The API's bearer token is the shared `api.token`.
-
+/**
+ * The `transcoder` section of the configuration (`config.transcoder`): local work
+ * directory, ffmpeg binaries, supervision, uploads, workers and their BullMQ failover
+ * timing, the control API address and the SRS ingest hooks. The API's bearer token is
+ * the shared `api.token`.
+ */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { portSchema, secretRegistry } from '../core/config/index.js';

@@ -1,20 +1,25 @@
-// Public surface of the transcoder: the pure pieces (ladder, argv, master playlist,
-// progress), task specs and planning, the ffmpeg runner, the uploader, supervision,
-// sessions, the task system (store, queue, workers), the control API and ingest hooks.
-export * from './ladder/index.js';
-export * from './ffmpeg-args/index.js';
-export * from './master/index.js';
-export * from './progress/index.js';
-export * from './shared/index.js';
-export * from './ffmpeg-process/index.js';
-export * from './uploader/index.js';
-export * from './supervisor/index.js';
-export * from './plan/index.js';
-export * from './session/index.js';
-export * from './tasks/index.js';
-export * from './api/index.js';
-export * from './hooks/index.js';
-export { parseTaskSpec, taskSpecSchema, TASK_ID_PATTERN } from './task-spec.js';
-export type { InvalidTaskSpec, ParseTaskSpecOptions, TaskSpec, TaskSpecInput, TaskSpecProblem, TestSourceSpec } from './task-spec.js';
+/**
+ * The transcoder's public surface: what the composed configuration, the CLI, the
+ * local stack, the benchmarks and the integration tests use. Everything else stays
+ * inside src/transcoder.
+ */
+// Configuration: the `transcoder` section and the session settings it yields
 export { sessionSettingsFromConfig, transcoderSchema } from './config.js';
-export type { TranscoderConfig } from './config.js';
+// Tasks as clients send them
+export { parseTaskSpec, type TaskSpec, type TaskSpecInput } from './task-spec.js';
+// ffmpeg: the launch scripts every run uses, and probing an input
+export { prepareLaunchers, type Launchers } from './ffmpeg-process/launcher.js';
+export { probeInput } from './ffmpeg-process/probe-input.js';
+// One task in the foreground: its plan, its session and the progress line
+export { planTranscode } from './plan/plan-transcode.js';
+export { TranscodeSession, type TranscodeSessionOptions } from './session/transcode-session.js';
+export { formatProgressLine } from './session/progress-view.js';
+// The task system: workers, task records and the operations on tasks
+export { TaskWorker } from './tasks/task-worker.js';
+export { isFinalState, type TaskRecord } from './tasks/task-record.js';
+export type { TaskControl } from './tasks/task-control.js';
+// The control API
+export { createControlApp } from './api/control-app.js';
+export { startControlService, type RunningControlService } from './api/control-service.js';
+// Reading a published media playlist
+export { parseMediaPlaylist, type MediaPlaylist } from './uploader/media-playlist.js';

@@ -1,4 +1,4 @@
-// Tests of task spec parsing: defaults, live/VOD inference, and field-level problems.
+/** Tests of task spec parsing: defaults, live/VOD inference, and field-level problems. */
 import { describe, it, expect } from 'vitest';
 import { parseTaskSpec } from './task-spec.js';
 

@@ -1,13 +1,14 @@
-// What a transcoding task is, as clients send it (API, CLI, ingest hooks): one input,
-// live or VOD, a ladder, segment settings, a live window and where the output goes in
-// the store. Parsing fills every default and checks the ladder and timing rules, and
-// returns field-level problems as a value (the API answers 400 with them).
-
+/**
+ * What a transcoding task is, as clients send it (API, CLI, ingest hooks): one input,
+ * live or VOD, a ladder, segment settings, a live window and where the output goes in
+ * the store. Parsing fills every default and checks the ladder and timing rules, and
+ * returns field-level problems as a value (the API answers 400 with them).
+ */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { checkObjectKey } from '../origin-store/index.js';
 import { err, ok } from '../core/result.js';
-import type { Result } from '../core/result.js';
+import type { CodedProblem, Result } from '../core/result.js';
 import { resolveLadder } from './ladder/resolve-ladder.js';
 import type { LadderEntry } from './ladder/resolve-ladder.js';
 import { X264_PRESETS, MIN_LIVE_WINDOW_SEGMENTS } from './ffmpeg-args/transcode-options.js';
@@ -106,9 +107,7 @@ export interface TaskSpecProblem {
   readonly message: string;
 }
 
-export interface InvalidTaskSpec {
-  readonly code: 'invalid-task-spec';
-  readonly message: string;
+export interface InvalidTaskSpec extends CodedProblem<'invalid-task-spec'> {
   readonly problems: readonly TaskSpecProblem[];
 }
 

@@ -18,14 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort, waitUntil } from '../../src/core/process/index.js';
 import { FsObjectStore } from '../../src/origin-store/index.js';
 import type { ObjectStore } from '../../src/origin-store/index.js';
-import { prepareLaunchers } from '../../src/transcoder/ffmpeg-process/index.js';
-import type { Launchers } from '../../src/transcoder/ffmpeg-process/index.js';
-import { TranscodeSession } from '../../src/transcoder/session/index.js';
-import type { TranscodeSessionOptions } from '../../src/transcoder/session/index.js';
-import { parseTaskSpec } from '../../src/transcoder/task-spec.js';
-import type { TaskSpecInput } from '../../src/transcoder/task-spec.js';
-import { parseMediaPlaylist } from '../../src/transcoder/uploader/index.js';
-import type { MediaPlaylist } from '../../src/transcoder/uploader/index.js';
+import { parseMediaPlaylist, parseTaskSpec, prepareLaunchers, TranscodeSession } from '../../src/transcoder/index.js';
+import type { Launchers, MediaPlaylist, TaskSpecInput, TranscodeSessionOptions } from '../../src/transcoder/index.js';
 import { verifyingStore } from '../../src/transcoder/test-support/verifying-store.js';
 
 const run = promisify(execFile);

@@ -19,12 +19,8 @@ import { createMetricsRegistry } from '../../src/core/metrics.js';
 import { startRedisServer, waitUntil } from '../../src/core/process/index.js';
 import type { RunningRedisServer } from '../../src/core/process/index.js';
 import { FsObjectStore } from '../../src/origin-store/index.js';
-import { createControlApp, startControlService } from '../../src/transcoder/api/index.js';
-import type { RunningControlService } from '../../src/transcoder/api/index.js';
-import { transcoderSchema } from '../../src/transcoder/config.js';
-import type { TaskRecord } from '../../src/transcoder/tasks/index.js';
-import { parseMediaPlaylist } from '../../src/transcoder/uploader/index.js';
-import type { MediaPlaylist } from '../../src/transcoder/uploader/index.js';
+import { createControlApp, parseMediaPlaylist, startControlService, transcoderSchema } from '../../src/transcoder/index.js';
+import type { MediaPlaylist, RunningControlService, TaskRecord } from '../../src/transcoder/index.js';
 
 const TOKEN = 'test-token-0123456789';
 const INDEX = fileURLToPath(new URL('../../src/transcoder/index.ts', import.meta.url));

@@ -1,4 +1,4 @@
-// Tests of the bearer-token guard.
+/** Tests of the bearer-token guard. */
 import { Hono } from 'hono';
 import { describe, it, expect } from 'vitest';
 import { bearerAuth } from './bearer-auth.js';

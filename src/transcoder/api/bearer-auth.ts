@@ -1,6 +1,7 @@
-// Bearer-token guard of the control API. No token configured means no API: every
-// request is refused, so a forgotten setting can never leave the API open.
-
+/**
+ * Bearer-token guard of the control API. No token configured means no API: every
+ * request is refused, so a forgotten setting can never leave the API open.
+ */
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { errorBody } from '../../core/http/error-response.js';

@@ -1,7 +1,8 @@
-// The transcoder's control API (Hono): tasks behind a bearer token, the SRS ingest
-// hooks (authorized by stream key, since SRS sends no headers), and the service
-// routes /healthz /readyz /metrics every hlscdn service has.
-
+/**
+ * The transcoder's control API (Hono): tasks behind a bearer token, the SRS ingest
+ * hooks (authorized by stream key, since SRS sends no headers), and the service
+ * routes /healthz /readyz /metrics every hlscdn service has.
+ */
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import { HlscdnError } from '../../core/errors.js';

@@ -1,6 +1,7 @@
-// Runs the control API: a Redis connection for the task store, the BullMQ queue, the
-// Hono app on a port. close() is idempotent and closes everything it opened.
-
+/**
+ * Runs the control API: a Redis connection for the task store, the BullMQ queue, the
+ * Hono app on a port. close() is idempotent and closes everything it opened.
+ */
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { startHttpServer } from '../../core/http/serve.js';

@@ -1,5 +1,7 @@
-// Golden tests: the exact argv for each kind of task. A change here changes what runs
-// in production; review the diff as carefully as the code.
+/**
+ * Golden tests: the exact argv for each kind of task. A change here changes what runs
+ * in production; review the diff as carefully as the code.
+ */
 import { describe, it, expect } from 'vitest';
 import { resolveLadder } from '../ladder/resolve-ladder.js';
 import { trimLadder } from '../ladder/trim-ladder.js';

@@ -1,6 +1,7 @@
-// Builds the complete argv (after the binary name) of the one ffmpeg process that turns
-// one input into every rung of an HLS ladder. Pure: spawning is someone else's job.
-
+/**
+ * Builds the complete argv (after the binary name) of the one ffmpeg process that turns
+ * one input into every rung of an HLS ladder. Pure: spawning is someone else's job.
+ */
 import { buildEncodeArgs } from './encode-args.js';
 import { buildHlsArgs } from './hls-args.js';
 import { buildInputArgs } from './input-args.js';

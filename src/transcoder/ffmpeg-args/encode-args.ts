@@ -1,7 +1,8 @@
-// The encoding half of the ffmpeg argv: one decode, one `split`, one `scale` per video
-// rung, per-rung x264 rate control, one AAC encode per variant that carries audio, and
-// the -var_stream_map that groups output streams into variants named after the rungs.
-
+/**
+ * The encoding half of the ffmpeg argv: one decode, one `split`, one `scale` per video
+ * rung, per-rung x264 rate control, one AAC encode per variant that carries audio, and
+ * the -var_stream_map that groups output streams into variants named after the rungs.
+ */
 import { frameRateForFfmpeg, framesPerSegment } from '../ladder/frame-rate.js';
 import type { Rung, VideoRung } from '../ladder/rung.js';
 import type { X264Preset } from './transcode-options.js';

@@ -1,4 +1,4 @@
-// Tests of the two-level filtergraph escaping.
+/** Tests of the two-level filtergraph escaping. */
 import { describe, it, expect } from 'vitest';
 import { escapeFilterGraph, escapeFilterOption, filterValue } from './filter-escape.js';
 

@@ -1,7 +1,9 @@
-// Escaping for values placed inside an ffmpeg filtergraph string. A value goes through
-// two parsers: the filter's option parser (":" separates options) and the graph parser
-// ("," ";" "[" "]" separate filters and pads). ffmpeg-filters(1) "Notes on filtergraph
-// escaping" describes the two levels; each escapes its specials and "\" "'" with "\".
+/**
+ * Escaping for values placed inside an ffmpeg filtergraph string. A value goes through
+ * two parsers: the filter's option parser (":" separates options) and the graph parser
+ * ("," ";" "[" "]" separate filters and pads). ffmpeg-filters(1) "Notes on filtergraph
+ * escaping" describes the two levels; each escapes its specials and "\" "'" with "\".
+ */
 
 /** First level: a value of one filter option. */
 export function escapeFilterOption(value: string): string {

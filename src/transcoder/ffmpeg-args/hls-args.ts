@@ -1,6 +1,7 @@
-// The muxer half of the ffmpeg argv: hlsenc options for VOD or a live sliding window,
-// TS or fMP4 segments, and the output names with %v (replaced by each rung's name).
-
+/**
+ * The muxer half of the ffmpeg argv: hlsenc options for VOD or a live sliding window,
+ * TS or fMP4 segments, and the output names with %v (replaced by each rung's name).
+ */
 import type { Rung } from '../ladder/rung.js';
 import { MEDIA_PLAYLIST_NAME, initSegmentName, segmentNamePattern } from '../shared/output-layout.js';
 import type { SegmentType } from '../shared/output-layout.js';

@@ -1,4 +1,4 @@
-// Tests of the input flags: per-protocol timeouts and reconnects, the lavfi test source and its clock.
+/** Tests of the input flags: per-protocol timeouts and reconnects, the lavfi test source and its clock. */
 import { describe, it, expect } from 'vitest';
 import { buildInputArgs } from './input-args.js';
 import type { TestSourceInput } from './transcode-options.js';

@@ -1,6 +1,7 @@
-// The input half of the ffmpeg argv: protocol-specific timeouts and reconnects for URLs,
-// and the lavfi test pattern (with an optional burnt-in clock) plus a sine tone.
-
+/**
+ * The input half of the ffmpeg argv: protocol-specific timeouts and reconnects for URLs,
+ * and the lavfi test pattern (with an optional burnt-in clock) plus a sine tone.
+ */
 import { frameRateForFfmpeg } from '../ladder/frame-rate.js';
 import { filterValue } from './filter-escape.js';
 import { DEFAULT_NETWORK_TIMEOUT_SEC } from './transcode-options.js';

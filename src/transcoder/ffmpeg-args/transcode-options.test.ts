@@ -1,4 +1,4 @@
-// Tests of transcode option validation: one case per error code.
+/** Tests of transcode option validation: one case per error code. */
 import { describe, it, expect } from 'vitest';
 import type { Rung } from '../ladder/rung.js';
 import { validateTranscodeOptions } from './transcode-options.js';

@@ -1,10 +1,11 @@
-// The options of one transcoding task (one input, one ladder, one ffmpeg process) and
-// their validation. buildTranscodeArgs assumes options that passed validateTranscodeOptions.
-
+/**
+ * The options of one transcoding task (one input, one ladder, one ffmpeg process) and
+ * their validation. buildTranscodeArgs assumes options that passed validateTranscodeOptions.
+ */
 import type { Rung } from '../ladder/rung.js';
 import { RUNG_NAME_PATTERN } from '../ladder/rung-schema.js';
-import { fail, ok } from '../shared/result.js';
-import type { TranscoderResult } from '../shared/result.js';
+import { fail, ok } from '../../core/result.js';
+import type { CodedProblem, Result } from '../../core/result.js';
 import type { SegmentType } from '../shared/output-layout.js';
 
 /** A file path or a URL ffmpeg can open (file, http(s), rtmp(s), rtsp, srt, udp, tcp...). */
@@ -114,10 +115,10 @@ export type TranscodeOptionsErrorCode =
   | 'invalid-input'
   | 'invalid-threads';
 
-type Check = TranscoderResult<void, TranscodeOptionsErrorCode>;
+type Check = Result<void, CodedProblem<TranscodeOptionsErrorCode>>;
 const PASS: Check = ok(undefined);
 
-export function validateTranscodeOptions(options: TranscodeOptions): TranscoderResult<TranscodeOptions, TranscodeOptionsErrorCode> {
+export function validateTranscodeOptions(options: TranscodeOptions): Result<TranscodeOptions, CodedProblem<TranscodeOptionsErrorCode>> {
   for (const check of [checkRungs(options), checkTiming(options), checkInput(options.input), checkOutput(options)]) {
     if (!check.ok) return check;
   }

@@ -1,5 +1,7 @@
-// FfmpegRun with the real ffmpeg: progress, a clean end, a graceful stop that keeps
-// the last segment, SIGKILL, and a failure that reports ffmpeg's own words.
+/**
+ * FfmpegRun with the real ffmpeg: progress, a clean end, a graceful stop that keeps
+ * the last segment, SIGKILL, and a failure that reports ffmpeg's own words.
+ */
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

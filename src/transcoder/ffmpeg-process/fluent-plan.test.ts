@@ -1,5 +1,7 @@
-// Golden tests of the argv -> fluent-ffmpeg mapping, checked against the argv
-// fluent-ffmpeg itself builds from the calls (its private _getArguments).
+/**
+ * Golden tests of the argv -> fluent-ffmpeg mapping, checked against the argv
+ * fluent-ffmpeg itself builds from the calls (its private _getArguments).
+ */
 import ffmpeg from 'fluent-ffmpeg';
 import { describe, it, expect } from 'vitest';
 import { resolveLadder } from '../ladder/resolve-ladder.js';

@@ -1,16 +1,17 @@
-// Maps a prepared ffmpeg argv (from buildTranscodeArgs) onto the calls fluent-ffmpeg
-// offers: per input, its options then `-i <source>`; the `-filter_complex` graph; the
-// output options; the output target. Pure, so the mapping is golden-tested apart from
-// the process that runs it.
-//
-// fluent-ffmpeg builds `[in1 options, -i in1, ..., -y, -filter_complex G, out options, target]`.
-// Our argv has the same shape, with the global flags (-hide_banner, -progress...) before
-// the first input: they ride along as options of the first input, which keeps their
-// position; ffmpeg reads global options anywhere on the command line (cmdutils.c
-// split_commandline). fluent-ffmpeg adds one `-y` of its own; ours is already there.
-
-import { fail, ok } from '../shared/result.js';
-import type { TranscoderResult } from '../shared/result.js';
+/**
+ * Maps a prepared ffmpeg argv (from buildTranscodeArgs) onto the calls fluent-ffmpeg
+ * offers: per input, its options then `-i <source>`; the `-filter_complex` graph; the
+ * output options; the output target. Pure, so the mapping is golden-tested apart from
+ * the process that runs it.
+ *
+ * fluent-ffmpeg builds `[in1 options, -i in1, ..., -y, -filter_complex G, out options, target]`.
+ * Our argv has the same shape, with the global flags (-hide_banner, -progress...) before
+ * the first input: they ride along as options of the first input, which keeps their
+ * position; ffmpeg reads global options anywhere on the command line (cmdutils.c
+ * split_commandline). fluent-ffmpeg adds one `-y` of its own; ours is already there.
+ */
+import { fail, ok } from '../../core/result.js';
+import type { CodedProblem, Result } from '../../core/result.js';
 
 export interface FluentInput {
   /** Options placed before this input's `-i`. */
@@ -28,7 +29,7 @@ export interface FluentPlan {
 
 export type FluentPlanErrorCode = 'no-input' | 'no-output' | 'unsplittable-option';
 
-export function planFluentCommand(argv: readonly string[]): TranscoderResult<FluentPlan, FluentPlanErrorCode> {
+export function planFluentCommand(argv: readonly string[]): Result<FluentPlan, CodedProblem<FluentPlanErrorCode>> {
   const lastInput = argv.lastIndexOf('-i');
   if (lastInput < 0 || lastInput + 1 >= argv.length) return fail('no-input', 'the argv has no "-i <source>"');
 

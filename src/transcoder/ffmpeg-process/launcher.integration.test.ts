@@ -1,4 +1,4 @@
-// Tests of the launch scripts: quoting, exec (same pid), and the orphan guards.
+/** Tests of the launch scripts: quoting, exec (same pid), and the orphan guards. */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

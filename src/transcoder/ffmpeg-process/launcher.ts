@@ -1,21 +1,22 @@
-// The programs fluent-ffmpeg is pointed at: tiny launch scripts that exec the real
-// ffmpeg/ffprobe so that they cannot outlive us.
-//
-// fluent-ffmpeg spawns with its own spawn() options (no `detached`, no argv prefix), so
-// the harness's guards (src/core/process/orphan-guard.ts) cannot be applied around it.
-// Its one hook is the binary path (setFfmpegPath), so the path names a script that
-// `exec`s, keeping the pid:
-//   setpriv --pdeathsig TERM  the kernel sends SIGTERM when our process dies, even by
-//                             SIGKILL (ffmpeg then finishes its segment and exits);
-//   setsid                    ffmpeg leads its own process group, so a terminal's Ctrl-C
-//                             reaches only us (we stop it gracefully) and a group kill
-//                             reaches everything it started;
-//   timeout (ffprobe only)    fluent-ffmpeg's ffprobe() has no timeout and no handle to
-//                             kill it by, and a silent network input would hang it.
-// The script passes its arguments on with "$@": no shell parsing of ffmpeg's argv.
-// Scripts are named after a hash of their text, written atomically, and shared by
-// every process of this user: fluent-ffmpeg keeps one binary path per process anyway.
-
+/**
+ * The programs fluent-ffmpeg is pointed at: tiny launch scripts that exec the real
+ * ffmpeg/ffprobe so that they cannot outlive us.
+ *
+ * fluent-ffmpeg spawns with its own spawn() options (no `detached`, no argv prefix), so
+ * the harness's guards (src/core/process/orphan-guard.ts) cannot be applied around it.
+ * Its one hook is the binary path (setFfmpegPath), so the path names a script that
+ * `exec`s, keeping the pid:
+ *   setpriv --pdeathsig TERM  the kernel sends SIGTERM when our process dies, even by
+ *                             SIGKILL (ffmpeg then finishes its segment and exits);
+ *   setsid                    ffmpeg leads its own process group, so a terminal's Ctrl-C
+ *                             reaches only us (we stop it gracefully) and a group kill
+ *                             reaches everything it started;
+ *   timeout (ffprobe only)    fluent-ffmpeg's ffprobe() has no timeout and no handle to
+ *                             kill it by, and a silent network input would hang it.
+ * The script passes its arguments on with "$@": no shell parsing of ffmpeg's argv.
+ * Scripts are named after a hash of their text, written atomically, and shared by
+ * every process of this user: fluent-ffmpeg keeps one binary path per process anyway.
+ */
 import { createHash } from 'node:crypto';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

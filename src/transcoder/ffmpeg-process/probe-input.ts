@@ -1,15 +1,16 @@
-// Probes an input with ffprobe through fluent-ffmpeg and reads the result with the
-// ladder's parseFfprobeJson. fluent-ffmpeg parses ffprobe's default text output itself
-// (not JSON), so its data is first put back into the JSON shape: side data keys land
-// flat on the stream there, and negative numbers stay strings.
-
+/**
+ * Probes an input with ffprobe through fluent-ffmpeg and reads the result with the
+ * ladder's parseFfprobeJson. fluent-ffmpeg parses ffprobe's default text output itself
+ * (not JSON), so its data is first put back into the JSON shape: side data keys land
+ * flat on the stream there, and negative numbers stay strings.
+ */
 import ffmpeg from 'fluent-ffmpeg';
 import type { FfprobeData } from 'fluent-ffmpeg';
 import { errorMessage } from '../../core/errors.js';
 import { parseFfprobeJson } from '../ladder/probe.js';
 import type { ProbeInfo } from '../ladder/probe.js';
-import { fail } from '../shared/result.js';
-import type { TranscoderResult } from '../shared/result.js';
+import { fail } from '../../core/result.js';
+import type { CodedProblem, Result } from '../../core/result.js';
 import type { Launchers } from './launcher.js';
 
 export interface ProbeInputOptions {
@@ -20,7 +21,7 @@ export interface ProbeInputOptions {
 
 export type ProbeInputErrorCode = 'probe-failed' | 'invalid-json' | 'invalid-probe' | 'no-media-streams';
 
-export function probeInput(url: string, options: ProbeInputOptions): Promise<TranscoderResult<ProbeInfo, ProbeInputErrorCode>> {
+export function probeInput(url: string, options: ProbeInputOptions): Promise<Result<ProbeInfo, CodedProblem<ProbeInputErrorCode>>> {
   ffmpeg.setFfprobePath(options.launchers.ffprobe);
   return new Promise((resolve) => {
     ffmpeg.ffprobe(url, [...(options.inputOptions ?? [])], (error: unknown, data: FfprobeData) => {

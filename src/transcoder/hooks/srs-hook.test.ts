@@ -1,4 +1,4 @@
-// Tests of the SRS callback reading, stream key checks and the task a publish makes.
+/** Tests of the SRS callback reading, stream key checks and the task a publish makes. */
 import { describe, it, expect } from 'vitest';
 import { parseTaskSpec } from '../task-spec.js';
 import { isAuthorizedPublish, parseSrsHook, taskForPublish, taskIdForStream } from './srs-hook.js';

@@ -1,9 +1,10 @@
-// SRS HTTP callbacks (http_hooks on_publish / on_unpublish): reading the JSON body SRS
-// posts, checking the stream key from its `param` (`?key=...`), and the live task a
-// publish starts. Pure. SRS (v3 to v6) accepts a publish when the hook answers HTTP 200
-// with the body `0` (or `{"code":0}`); any other status or code refuses it
-// (ossrs.io docs "HTTP Callback").
-
+/**
+ * SRS HTTP callbacks (http_hooks on_publish / on_unpublish): reading the JSON body SRS
+ * posts, checking the stream key from its `param` (`?key=...`), and the live task a
+ * publish starts. Pure. SRS (v3 to v6) accepts a publish when the hook answers HTTP 200
+ * with the body `0` (or `{"code":0}`); any other status or code refuses it
+ * (ossrs.io docs "HTTP Callback").
+ */
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { err, ok } from '../../core/result.js';

@@ -1,7 +1,8 @@
-// POST /hooks/srs: SRS's on_publish starts a live task for the published stream (when
-// its stream key is accepted), on_unpublish stops it. Answers as SRS expects: 200 with
-// body `0` accepts; 403 refuses the publish.
-
+/**
+ * POST /hooks/srs: SRS's on_publish starts a live task for the published stream (when
+ * its stream key is accepted), on_unpublish stops it. Answers as SRS expects: 200 with
+ * body `0` accepts; 403 refuses the publish.
+ */
 import type { Hono } from 'hono';
 import { errorMessage } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';

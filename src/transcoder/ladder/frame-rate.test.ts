@@ -1,4 +1,4 @@
-// Tests of frame-rate snapping, capping and formatting.
+/** Tests of frame-rate snapping, capping and formatting. */
 import { describe, it, expect } from 'vitest';
 import { capFrameRate, frameRateForFfmpeg, frameRateForPlaylist, framesPerSegment, normalizeFrameRate } from './frame-rate.js';
 

@@ -1,6 +1,8 @@
-// Frame-rate helpers shared by the ladder, the ffmpeg argv and the master playlist:
-// snapping measured rates to the broadcast rates they stand for, capping without
-// judder, and writing rates the way ffmpeg and HLS want them.
+/**
+ * Frame-rate functions shared by the ladder, the ffmpeg argv and the master playlist:
+ * snapping measured rates to the broadcast rates they stand for, capping without
+ * judder, and writing rates the way ffmpeg and HLS want them.
+ */
 
 /** The NTSC family runs at n x 1000/1001; everything else here is exact. */
 const STANDARD_RATES = [24000 / 1001, 24, 25, 30000 / 1001, 30, 48, 50, 60000 / 1001, 60, 100, 120000 / 1001, 120];

@@ -1,4 +1,4 @@
-// Tests of the minimum H.264 level against ITU-T H.264 Table A-1.
+/** Tests of the minimum H.264 level against ITU-T H.264 Table A-1. */
 import { describe, it, expect } from 'vitest';
 import { higherH264Level, minimumH264Level } from './h264-level.js';
 import type { LevelRequirements } from './h264-level.js';

@@ -1,7 +1,8 @@
-// The lowest H.264 level that admits a picture size, frame rate and VBV. A rung's
-// level must cover them, or decoders that trust the level (hardware, Safari's
-// `canPlayType` on CODECS) may refuse the stream; x264 writes what it is told.
-
+/**
+ * The lowest H.264 level that admits a picture size, frame rate and VBV. A rung's
+ * level must cover them, or decoders that trust the level (hardware, Safari's
+ * `canPlayType` on CODECS) may refuse the stream; x264 writes what it is told.
+ */
 import { H264_LEVELS } from './rung.js';
 import type { H264Level, H264Profile } from './rung.js';
 

@@ -1,7 +1,8 @@
-// Built-in ladder rungs. Bitrates follow the usual H.264 ladder shape (Apple HLS
-// authoring spec, PeerTube defaults); maxrate is about 1.07x and bufsize 1.5x the
-// average so the VBV allows short peaks without blowing the variant's BANDWIDTH.
-
+/**
+ * Built-in ladder rungs. Bitrates follow the usual H.264 ladder shape (Apple HLS
+ * authoring spec, PeerTube defaults); maxrate is about 1.07x and bufsize 1.5x the
+ * average so the VBV allows short peaks without blowing the variant's BANDWIDTH.
+ */
 import type { AudioRungSpec, VideoRungSpec } from './rung.js';
 
 /** Peak rate relative to the average bitrate. */

@@ -1,4 +1,4 @@
-// Tests of ffprobe JSON reading against hand-written fixtures (ladder/fixtures/).
+/** Tests of ffprobe JSON reading against hand-written fixtures (ladder/fixtures/). */
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { parseFfprobeJson, parseRational } from './probe.js';

@@ -1,9 +1,10 @@
-// Reads what the ladder needs to know about an input from the JSON printed by
-// `ffprobe -print_format json -show_streams -show_format`.
-
+/**
+ * Reads what the ladder needs to know about an input from the JSON printed by
+ * `ffprobe -print_format json -show_streams -show_format`.
+ */
 import { z } from 'zod';
-import { fail, ok } from '../shared/result.js';
-import type { TranscoderResult } from '../shared/result.js';
+import { fail, ok } from '../../core/result.js';
+import type { CodedProblem, Result } from '../../core/result.js';
 
 export interface ProbeVideo {
   readonly codec: string | undefined;
@@ -68,7 +69,7 @@ const probeSchema = z.object({
 type FfprobeStream = z.infer<typeof streamSchema>;
 
 /** Accepts the JSON text (a string) or the already parsed value. */
-export function parseFfprobeJson(json: unknown): TranscoderResult<ProbeInfo, ProbeErrorCode> {
+export function parseFfprobeJson(json: unknown): Result<ProbeInfo, CodedProblem<ProbeErrorCode>> {
   let data: unknown = json;
   if (typeof json === 'string') {
     try {

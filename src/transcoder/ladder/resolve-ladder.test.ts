@@ -1,4 +1,4 @@
-// Tests of the presets and of resolving a configured ladder.
+/** Tests of the presets and of resolving a configured ladder. */
 import { describe, it, expect } from 'vitest';
 import { LADDER_PRESETS } from './presets.js';
 import { resolveLadder } from './resolve-ladder.js';

@@ -1,9 +1,10 @@
-// Turns a ladder as configured (preset names and/or custom rungs) into validated rung
-// specs, in the order given.
-
+/**
+ * Turns a ladder as configured (preset names and/or custom rungs) into validated rung
+ * specs, in the order given.
+ */
 import { z } from 'zod';
-import { fail, ok } from '../shared/result.js';
-import type { TranscoderResult } from '../shared/result.js';
+import { fail, ok } from '../../core/result.js';
+import type { CodedProblem, Result } from '../../core/result.js';
 import { LADDER_PRESETS, PRESET_NAMES, isPresetName } from './presets.js';
 import type { RungSpec } from './rung.js';
 import { rungSpecSchema } from './rung-schema.js';
@@ -14,7 +15,7 @@ export type ResolveLadderErrorCode = 'empty-ladder' | 'unknown-preset' | 'invali
 /** One ladder entry: a preset name such as `'720p'` or a custom rung object. */
 export type LadderEntry = string | RungSpecInput;
 
-export function resolveLadder(entries: readonly LadderEntry[]): TranscoderResult<RungSpec[], ResolveLadderErrorCode> {
+export function resolveLadder(entries: readonly LadderEntry[]): Result<RungSpec[], CodedProblem<ResolveLadderErrorCode>> {
   if (entries.length === 0) return fail('empty-ladder', 'the ladder has no rungs');
 
   const rungs: RungSpec[] = [];

@@ -1,6 +1,7 @@
-// zod schema for a custom rung given in configuration. Parsing fills the defaults
-// (maxrate, bufsize, audio bitrate, profile, level) so the output is a full RungSpec.
-
+/**
+ * zod schema for a custom rung given in configuration. Parsing fills the defaults
+ * (maxrate, bufsize, audio bitrate, profile, level) so the output is a full RungSpec.
+ */
 import { z } from 'zod';
 import { defaultBufsizeKbps, defaultMaxrateKbps } from './presets.js';
 import { H264_LEVELS } from './rung.js';

@@ -1,5 +1,7 @@
-// The shapes of an ABR ladder: what a user asks for (a rung spec, height only) and
-// what gets encoded (a rung with concrete dimensions, after trimming to the input).
+/**
+ * The shapes of an ABR ladder: what a user asks for (a rung spec, height only) and
+ * what gets encoded (a rung with concrete dimensions, after trimming to the input).
+ */
 
 export type H264Profile = 'baseline' | 'main' | 'high';
 

@@ -1,4 +1,4 @@
-// Tests of fitting a ladder to an input: no upscaling, aspect ratio, even sizes, missing streams, fps caps, levels.
+/** Tests of fitting a ladder to an input: no upscaling, aspect ratio, even sizes, missing streams, fps caps, levels. */
 import { describe, it, expect } from 'vitest';
 import { LADDER_PRESETS } from './presets.js';
 import type { Rung, RungSpec, VideoRung } from './rung.js';

@@ -1,9 +1,10 @@
-// Fits a requested ladder to one input: never upscale, keep the aspect ratio with even
-// dimensions, drop what the input cannot feed (video rungs without video, audio without
-// audio), cap the frame rate and raise H.264 levels to what each rung needs.
-
-import { fail, ok } from '../shared/result.js';
-import type { TranscoderResult } from '../shared/result.js';
+/**
+ * Fits a requested ladder to one input: never upscale, keep the aspect ratio with even
+ * dimensions, drop what the input cannot feed (video rungs without video, audio without
+ * audio), cap the frame rate and raise H.264 levels to what each rung needs.
+ */
+import { fail, ok } from '../../core/result.js';
+import type { CodedProblem, Result } from '../../core/result.js';
 import { capFrameRate, normalizeFrameRate } from './frame-rate.js';
 import { higherH264Level, minimumH264Level } from './h264-level.js';
 import { LADDER_PRESETS } from './presets.js';
@@ -36,7 +37,7 @@ export function trimLadder(
   specs: readonly RungSpec[],
   probe: LadderProbe,
   options: TrimLadderOptions = {},
-): TranscoderResult<TrimmedLadder, TrimLadderErrorCode> {
+): Result<TrimmedLadder, CodedProblem<TrimLadderErrorCode>> {
   const { video, audio } = probe;
   if (video && !(isPositive(video.width) && isPositive(video.height) && isPositive(video.fps))) {
     return fail('invalid-probe', `input video must have positive width, height and fps (got ${video.width}x${video.height} @ ${video.fps})`);

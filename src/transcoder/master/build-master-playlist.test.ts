@@ -1,4 +1,4 @@
-// Golden tests of the master playlist text.
+/** Golden tests of the master playlist text. */
 import { describe, it, expect } from 'vitest';
 import type { Rung, VideoRung } from '../ladder/rung.js';
 import { buildMasterPlaylist } from './build-master-playlist.js';

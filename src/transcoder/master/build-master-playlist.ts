@@ -1,7 +1,8 @@
-// Writes the multivariant (master) playlist for a transcoded ladder. ffmpeg's
-// -master_pl_name is not used: it knows neither the peak rates nor the frame rate we
-// chose, and the master must be uploaded only once every variant has segments.
-
+/**
+ * Writes the multivariant (master) playlist for a transcoded ladder. ffmpeg's
+ * -master_pl_name is not used: it knows neither the peak rates nor the frame rate we
+ * chose, and the master must be uploaded only once every variant has segments.
+ */
 import { frameRateForPlaylist } from '../ladder/frame-rate.js';
 import type { AudioRung, Rung, VideoRung } from '../ladder/rung.js';
 import { mediaPlaylistUri } from '../shared/output-layout.js';

@@ -1,4 +1,4 @@
-// Tests of RFC 6381 avc1 codec strings.
+/** Tests of RFC 6381 avc1 codec strings. */
 import { describe, it, expect } from 'vitest';
 import { avc1Codec } from './codecs.js';
 

@@ -1,5 +1,4 @@
-// RFC 6381 codec strings for the CODECS attribute of EXT-X-STREAM-INF.
-
+/** RFC 6381 codec strings for the CODECS attribute of EXT-X-STREAM-INF. */
 import type { H264Level, H264Profile } from '../ladder/rung.js';
 
 /** AAC-LC, the profile of ffmpeg's native `aac` encoder. */

@@ -1,4 +1,4 @@
-// Tests of task planning: ladder fitted to the probe, argv per run, master text.
+/** Tests of task planning: ladder fitted to the probe, argv per run, master text. */
 import { describe, it, expect } from 'vitest';
 import { parseTaskSpec } from '../task-spec.js';
 import type { TaskSpecInput } from '../task-spec.js';

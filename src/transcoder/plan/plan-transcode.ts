@@ -1,8 +1,9 @@
-// Turns a task spec and what the input holds into everything one task runs: the
-// trimmed ladder, the master playlist, and the ffmpeg argv of each run (a restart
-// changes only the start number and the discontinuity). Pure: the probe result and
-// the clock come in as values.
-
+/**
+ * Turns a task spec and what the input holds into everything one task runs: the
+ * trimmed ladder, the master playlist, and the ffmpeg argv of each run (a restart
+ * changes only the start number and the discontinuity). Pure: the probe result and
+ * the clock come in as values.
+ */
 import { buildTranscodeArgs } from '../ffmpeg-args/build-transcode-args.js';
 import { validateTranscodeOptions } from '../ffmpeg-args/transcode-options.js';
 import type { TranscodeInput, TranscodeOptions } from '../ffmpeg-args/transcode-options.js';
@@ -11,8 +12,8 @@ import { trimLadder } from '../ladder/trim-ladder.js';
 import { resolveLadder } from '../ladder/resolve-ladder.js';
 import type { Rung } from '../ladder/rung.js';
 import { buildMasterPlaylist } from '../master/build-master-playlist.js';
-import { fail, ok } from '../shared/result.js';
-import type { TranscoderResult } from '../shared/result.js';
+import { fail, ok } from '../../core/result.js';
+import type { CodedProblem, Result } from '../../core/result.js';
 import type { TaskSpec, TestSourceSpec } from '../task-spec.js';
 
 export interface PlanTranscodeOptions {
@@ -51,7 +52,7 @@ export interface TranscodePlan {
 
 export type PlanErrorCode = 'invalid-ladder' | 'ladder-does-not-fit' | 'invalid-options';
 
-export function planTranscode(options: PlanTranscodeOptions): TranscoderResult<TranscodePlan, PlanErrorCode> {
+export function planTranscode(options: PlanTranscodeOptions): Result<TranscodePlan, CodedProblem<PlanErrorCode>> {
   const { spec } = options;
   const specs = resolveLadder(spec.ladder);
   if (!specs.ok) return fail('invalid-ladder', specs.error.message);

@@ -1,4 +1,4 @@
-// Tests of -progress block parsing, including blocks split across pipe chunks.
+/** Tests of -progress block parsing, including blocks split across pipe chunks. */
 import { describe, it, expect } from 'vitest';
 import { parseProgressChunk } from './parse-progress.js';
 import type { ProgressBlock } from './parse-progress.js';

@@ -1,7 +1,9 @@
-// Parses the key=value blocks ffmpeg prints with `-progress pipe:1` (one block per
-// -stats_period, each ending with a `progress=continue` or `progress=end` line).
-// Chunks from a pipe split lines and blocks anywhere: the unparsed tail comes back
-// as `rest` to be prepended to the next chunk.
+/**
+ * Parses the key=value blocks ffmpeg prints with `-progress pipe:1` (one block per
+ * -stats_period, each ending with a `progress=continue` or `progress=end` line).
+ * Chunks from a pipe split lines and blocks anywhere: the unparsed tail comes back
+ * as `rest` to be prepended to the next chunk.
+ */
 
 export interface ProgressBlock {
   /** Video frames output so far (undefined for audio-only outputs). */

@@ -1,4 +1,4 @@
-// Tests of stall detection from out_time samples.
+/** Tests of stall detection from out_time samples. */
 import { describe, it, expect } from 'vitest';
 import { StallDetector } from './stall-detector.js';
 

@@ -1,4 +1,4 @@
-// Tests of the derived progress and the progress line.
+/** Tests of the derived progress and the progress line. */
 import { describe, it, expect } from 'vitest';
 import type { ProgressBlock } from '../progress/parse-progress.js';
 import { describeProgress, formatProgressLine } from './progress-view.js';

@@ -1,6 +1,7 @@
-// What a person (CLI line) or a program (task record) wants to know about a running
-// task, derived from ffmpeg's last progress block. Pure: times come in.
-
+/**
+ * What a person (CLI line) or a program (task record) wants to know about a running
+ * task, derived from ffmpeg's last progress block. Pure: times come in.
+ */
 import type { ProgressBlock } from '../progress/parse-progress.js';
 
 export interface TaskProgress {

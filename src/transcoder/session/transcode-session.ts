@@ -1,10 +1,11 @@
-// One task from start to end, wherever it runs (CLI foreground, a worker): probe the
-// input (ffprobe through fluent-ffmpeg; a test source needs none), plan the ladder,
-// open the uploader, and let the supervisor run ffmpeg, each run starting where the
-// uploader says (live continuity). When it ends: VOD checks the final playlists and
-// the master are in the store; live publishes EXT-X-ENDLIST unless the task is being
-// handed over to another worker. The local work directory is removed at the end.
-
+/**
+ * One task from start to end, wherever it runs (CLI foreground, a worker): probe the
+ * input (ffprobe through fluent-ffmpeg; a test source needs none), plan the ladder,
+ * open the uploader, and let the supervisor run ffmpeg, each run starting where the
+ * uploader says (live continuity). When it ends: VOD checks the final playlists and
+ * the master are in the store; live publishes EXT-X-ENDLIST unless the task is being
+ * handed over to another worker. The local work directory is removed at the end.
+ */
 import { EventEmitter } from 'node:events';
 import { access, mkdir, rm } from 'node:fs/promises';
 import { errorMessage } from '../../core/errors.js';
@@ -72,14 +73,14 @@ export interface SessionEvents {
 
 export class TranscodeSession extends EventEmitter<SessionEvents> {
   readonly done: Promise<SessionOutcome>;
-  readonly #options: TranscodeSessionOptions;
-  readonly #logger: Logger;
-  readonly #clock: () => number;
-  readonly #supervisor: FfmpegSupervisor;
-  readonly #startedAtMs: number;
-  #plan: TranscodePlan | undefined;
-  #uploader: HlsUploader | undefined;
-  #handover = false;
+  private readonly options: TranscodeSessionOptions;
+  private readonly logger: Logger;
+  private readonly clock: () => number;
+  private readonly supervisor: FfmpegSupervisor;
+  private readonly startedAtMs: number;
+  private currentPlan: TranscodePlan | undefined;
+  private uploader: HlsUploader | undefined;
+  private handover = false;
 
   static start(options: TranscodeSessionOptions): TranscodeSession {
     return new TranscodeSession(options);
@@ -87,54 +88,54 @@ export class TranscodeSession extends EventEmitter<SessionEvents> {
 
   private constructor(options: TranscodeSessionOptions) {
     super();
-    this.#options = options;
-    this.#logger = (options.logger ?? silentLogger()).child({ task: options.spec.id });
-    this.#clock = options.clock ?? Date.now;
-    this.#startedAtMs = this.#clock();
-    this.#supervisor = new FfmpegSupervisor({
-      prepareRun: () => this.#prepareRun(),
+    this.options = options;
+    this.logger = (options.logger ?? silentLogger()).child({ task: options.spec.id });
+    this.clock = options.clock ?? Date.now;
+    this.startedAtMs = this.clock();
+    this.supervisor = new FfmpegSupervisor({
+      prepareRun: () => this.prepareRun(),
       finishRun: async () => {
-        await this.#uploader?.endRun();
+        await this.uploader?.endRun();
       },
-      endsByItself: () => this.#plan?.endsByItself ?? options.spec.mode === 'vod',
+      endsByItself: () => this.currentPlan?.endsByItself ?? options.spec.mode === 'vod',
       launchers: options.launchers,
       policy: options.restartPolicy,
       stallTimeoutMs: options.stallTimeoutMs,
       stopGraceMs: options.stopGraceMs,
-      logger: this.#logger,
-      clock: this.#clock,
+      logger: this.logger,
+      clock: this.clock,
     });
-    this.#supervisor.on('state', (change) => this.#emitSafely('state', change));
-    this.#supervisor.on('spawn', (spawned) => this.#emitSafely('spawn', spawned));
-    this.#supervisor.on('restart', (restart) => this.#emitSafely('restart', restart));
-    this.#supervisor.on('run-error', (failure) => this.#emitSafely('run-error', failure));
-    this.#supervisor.on('progress', (block) => {
-      const progress = describeProgress(block, { durationSec: this.#plan?.durationSec, startedAtMs: this.#startedAtMs, nowMs: this.#clock(), restarts: this.#supervisor.restarts });
-      this.#emitSafely('progress', progress);
+    this.supervisor.on('state', (change) => this.emitSafely('state', change));
+    this.supervisor.on('spawn', (spawned) => this.emitSafely('spawn', spawned));
+    this.supervisor.on('restart', (restart) => this.emitSafely('restart', restart));
+    this.supervisor.on('run-error', (failure) => this.emitSafely('run-error', failure));
+    this.supervisor.on('progress', (block) => {
+      const progress = describeProgress(block, { durationSec: this.currentPlan?.durationSec, startedAtMs: this.startedAtMs, nowMs: this.clock(), restarts: this.supervisor.restarts });
+      this.emitSafely('progress', progress);
     });
-    this.done = this.#supervisor.start().then((outcome) => this.#finish(outcome));
+    this.done = this.supervisor.start().then((outcome) => this.finish(outcome));
   }
 
   get state(): SupervisorState {
-    return this.#supervisor.state;
+    return this.supervisor.state;
   }
 
   get restarts(): number {
-    return this.#supervisor.restarts;
+    return this.supervisor.restarts;
   }
 
   /** pid of the running ffmpeg. */
   get pid(): number | undefined {
-    return this.#supervisor.pid;
+    return this.supervisor.pid;
   }
 
   get live(): boolean {
-    return this.#options.spec.mode === 'live';
+    return this.options.spec.mode === 'live';
   }
 
   /** The plan, once the input has been probed. */
   get plan(): TranscodePlan | undefined {
-    return this.#plan;
+    return this.currentPlan;
   }
 
   /**
@@ -142,66 +143,66 @@ export class TranscodeSession extends EventEmitter<SessionEvents> {
    * open (no ENDLIST) for another worker to continue. Idempotent.
    */
   stop(options: { readonly handover?: boolean } = {}): Promise<SessionOutcome> {
-    if (options.handover) this.#handover = true;
-    void this.#supervisor.stop();
+    if (options.handover) this.handover = true;
+    void this.supervisor.stop();
     return this.done;
   }
 
-  async #prepareRun(): Promise<readonly string[]> {
-    if (!this.#plan || !this.#uploader) {
-      const plan = await this.#makePlan();
-      this.#uploader ??= await this.#openUploader(plan);
-      this.#plan = plan;
+  private async prepareRun(): Promise<readonly string[]> {
+    if (!this.currentPlan || !this.uploader) {
+      const plan = await this.makePlan();
+      this.uploader ??= await this.openUploader(plan);
+      this.currentPlan = plan;
     }
-    const start = await this.#uploader.beginRun();
-    this.#logger.info({ ...start }, 'starting ffmpeg');
-    return this.#plan.argsFor({ ...start, nowMs: this.#clock() });
+    const start = await this.uploader.beginRun();
+    this.logger.info({ ...start }, 'starting ffmpeg');
+    return this.currentPlan.argsFor({ ...start, nowMs: this.clock() });
   }
 
-  async #makePlan(): Promise<TranscodePlan> {
-    const { spec } = this.#options;
-    await mkdir(this.#options.workDir, { recursive: true });
+  private async makePlan(): Promise<TranscodePlan> {
+    const { spec } = this.options;
+    await mkdir(this.options.workDir, { recursive: true });
     let probe;
     if (typeof spec.input === 'string') {
       const inputArgs = buildInputArgs({ kind: 'url', url: spec.input, live: spec.mode === 'live', networkTimeoutSec: spec.networkTimeoutSec }, spec.mode === 'live' ? { kind: 'live', dvrWindowSec: spec.dvrWindowSec } : { kind: 'vod' }).args;
-      const probed = await probeInput(spec.input, { launchers: this.#options.launchers, inputOptions: inputArgs.slice(0, inputArgs.lastIndexOf('-i')) });
+      const probed = await probeInput(spec.input, { launchers: this.options.launchers, inputOptions: inputArgs.slice(0, inputArgs.lastIndexOf('-i')) });
       if (!probed.ok) throw new Error(`cannot read the input ${spec.input}: ${probed.error.message}`);
       probe = probed.value;
     } else {
       probe = probeForTestSource(spec.input);
     }
-    const fontFile = await usableFont(this.#options.fontFile);
-    if (typeof spec.input !== 'string' && spec.input.clock && fontFile === undefined) this.#logger.warn({ fontFile: this.#options.fontFile }, 'no font for the test clock: it is left out');
-    const plan = planTranscode({ spec, probe, workDir: this.#options.workDir, fontFile, threads: this.#options.threads });
+    const fontFile = await usableFont(this.options.fontFile);
+    if (typeof spec.input !== 'string' && spec.input.clock && fontFile === undefined) this.logger.warn({ fontFile: this.options.fontFile }, 'no font for the test clock: it is left out');
+    const plan = planTranscode({ spec, probe, workDir: this.options.workDir, fontFile, threads: this.options.threads });
     if (!plan.ok) throw new PermanentRunError(`${plan.error.code}: ${plan.error.message}`);
     return plan.value;
   }
 
-  #openUploader(plan: TranscodePlan): Promise<HlsUploader> {
-    const { spec } = this.#options;
+  private openUploader(plan: TranscodePlan): Promise<HlsUploader> {
+    const { spec } = this.options;
     return HlsUploader.open({
-      store: this.#options.store,
-      workDir: this.#options.workDir,
+      store: this.options.store,
+      workDir: this.options.workDir,
       keyPrefix: spec.outputPrefix,
       rungs: plan.rungs.map((rung) => rung.name),
       masterPlaylist: plan.masterPlaylist,
       mode: spec.mode,
       segmentDurationSec: plan.segmentDurationSec,
       windowSegments: plan.windowSegments,
-      retry: this.#options.uploadRetry,
-      scanIntervalMs: this.#options.scanIntervalMs,
-      metrics: this.#options.uploadMetrics,
-      logger: this.#logger,
-      clock: this.#clock,
+      retry: this.options.uploadRetry,
+      scanIntervalMs: this.options.scanIntervalMs,
+      metrics: this.options.uploadMetrics,
+      logger: this.logger,
+      clock: this.clock,
     }).then((uploader) => {
-      uploader.on('playlist', (published) => this.#emitSafely('published', published));
+      uploader.on('playlist', (published) => this.emitSafely('published', published));
       return uploader;
     });
   }
 
-  async #finish(outcome: SupervisorOutcome): Promise<SessionOutcome> {
-    let result: SessionOutcome = { ...outcome, handedOver: this.#handover && outcome.state === 'stopped' };
-    const uploader = this.#uploader;
+  private async finish(outcome: SupervisorOutcome): Promise<SessionOutcome> {
+    let result: SessionOutcome = { ...outcome, handedOver: this.handover && outcome.state === 'stopped' };
+    const uploader = this.uploader;
     if (uploader) {
       try {
         if (outcome.state === 'done') await uploader.finish({ endList: true });
@@ -211,16 +212,16 @@ export class TranscodeSession extends EventEmitter<SessionEvents> {
       }
       await uploader.close();
     }
-    await rm(this.#options.workDir, { recursive: true, force: true }).catch(() => undefined);
-    this.#logger.info({ state: result.state, reason: result.reason, restarts: result.restarts }, 'task ended');
+    await rm(this.options.workDir, { recursive: true, force: true }).catch(() => undefined);
+    this.logger.info({ state: result.state, reason: result.reason, restarts: result.restarts }, 'task ended');
     return result;
   }
 
-  #emitSafely<E extends keyof SessionEvents>(event: E, ...args: SessionEvents[E]): void {
+  private emitSafely<E extends keyof SessionEvents>(event: E, ...args: SessionEvents[E]): void {
     try {
       this.emit(event, ...(args as never));
     } catch (error) {
-      this.#logger.error({ event, error: errorMessage(error) }, 'a session event listener threw');
+      this.logger.error({ event, error: errorMessage(error) }, 'a session event listener threw');
     }
   }
 }

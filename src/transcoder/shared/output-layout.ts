@@ -1,9 +1,11 @@
-// Where a transcode puts its files, in one place: ffmpeg's argv writes them there and
-// the master playlist points at them, so the two cannot drift apart.
-//
-//   <outDir>/<rung>/index.m3u8          media playlist
-//   <outDir>/<rung>/seg_00042.ts|.m4s   segments (5-digit media sequence number)
-//   <outDir>/<rung>/init_<rung>.mp4     fMP4 init segment (EXT-X-MAP)
+/**
+ * Where a transcode puts its files, in one place: ffmpeg's argv writes them there and
+ * the master playlist points at them, so the two cannot drift apart.
+ *
+ *   <outDir>/<rung>/index.m3u8          media playlist
+ *   <outDir>/<rung>/seg_00042.ts|.m4s   segments (5-digit media sequence number)
+ *   <outDir>/<rung>/init_<rung>.mp4     fMP4 init segment (EXT-X-MAP)
+ */
 
 export type SegmentType = 'ts' | 'fmp4';
 

@@ -1,4 +1,4 @@
-// Tests of what an ffmpeg exit means for the task.
+/** Tests of what an ffmpeg exit means for the task. */
 import { describe, it, expect } from 'vitest';
 import type { FfmpegExit } from '../ffmpeg-process/ffmpeg-run.js';
 import { classifyExit } from './ffmpeg-supervisor.js';

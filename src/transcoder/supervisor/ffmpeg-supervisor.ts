@@ -1,10 +1,11 @@
-// Keeps one task's ffmpeg running: prepares each run (the caller's hook, where a live
-// restart gets its next start number), restarts a crashed or stalled run after the
-// backoff restart-policy.ts decides, stops gracefully, and ends as done, stopped or
-// failed with the reason. The stall watchdog feeds out_time from -progress into a
-// StallDetector and asks it every second, so an ffmpeg blocked on a silent input
-// (which prints nothing at all) is caught too.
-
+/**
+ * Keeps one task's ffmpeg running: prepares each run (the caller's hook, where a live
+ * restart gets its next start number), restarts a crashed or stalled run after the
+ * backoff restart-policy.ts decides, stops gracefully, and ends as done, stopped or
+ * failed with the reason. The stall watchdog feeds out_time from -progress into a
+ * StallDetector and asks it every second, so an ffmpeg blocked on a silent input
+ * (which prints nothing at all) is caught too.
+ */
 import { EventEmitter } from 'node:events';
 import { errorMessage } from '../../core/errors.js';
 import { silentLogger } from '../../core/logger.js';
@@ -68,46 +69,46 @@ export interface SupervisorOptions {
 
 export class FfmpegSupervisor extends EventEmitter<SupervisorEvents> {
   readonly done: Promise<SupervisorOutcome>;
-  readonly #options: SupervisorOptions;
-  readonly #logger: Logger;
-  readonly #clock: () => number;
-  readonly #abort = new AbortController();
-  #state: SupervisorState = 'starting';
-  #run: FfmpegRun | undefined;
-  #restarts = 0;
-  #started = false;
-  #resolveDone!: (outcome: SupervisorOutcome) => void;
+  private readonly options: SupervisorOptions;
+  private readonly logger: Logger;
+  private readonly clock: () => number;
+  private readonly abort = new AbortController();
+  private currentState: SupervisorState = 'starting';
+  private run: FfmpegRun | undefined;
+  private restartCount = 0;
+  private started = false;
+  private resolveDone!: (outcome: SupervisorOutcome) => void;
 
   constructor(options: SupervisorOptions) {
     super();
-    this.#options = options;
-    this.#logger = options.logger ?? silentLogger();
-    this.#clock = options.clock ?? Date.now;
+    this.options = options;
+    this.logger = options.logger ?? silentLogger();
+    this.clock = options.clock ?? Date.now;
     this.done = new Promise((resolve) => {
-      this.#resolveDone = resolve;
+      this.resolveDone = resolve;
     });
   }
 
   get state(): SupervisorState {
-    return this.#state;
+    return this.currentState;
   }
 
   get restarts(): number {
-    return this.#restarts;
+    return this.restartCount;
   }
 
   /** pid of the running ffmpeg, if one runs. */
   get pid(): number | undefined {
-    return this.#run?.running ? this.#run.pid : undefined;
+    return this.run?.running ? this.run.pid : undefined;
   }
 
   /** Starts the first run; resolves like `done`. */
   start(): Promise<SupervisorOutcome> {
-    if (!this.#started) {
-      this.#started = true;
-      void this.#loop().then(
-        (outcome) => this.#resolveDone(outcome),
-        (error: unknown) => this.#resolveDone({ state: 'failed', reason: `supervisor error: ${errorMessage(error)}`, restarts: this.#restarts }),
+    if (!this.started) {
+      this.started = true;
+      void this.loop().then(
+        (outcome) => this.resolveDone(outcome),
+        (error: unknown) => this.resolveDone({ state: 'failed', reason: `supervisor error: ${errorMessage(error)}`, restarts: this.restartCount }),
       );
     }
     return this.done;
@@ -115,14 +116,14 @@ export class FfmpegSupervisor extends EventEmitter<SupervisorEvents> {
 
   /** Stops gracefully (SIGINT, then SIGKILL after stopGraceMs); idempotent. */
   stop(): Promise<SupervisorOutcome> {
-    if (!this.#abort.signal.aborted) {
-      this.#abort.abort();
-      if (!isFinal(this.#state)) this.#setState('stopping');
-      void this.#run?.stop({ graceMs: this.#options.stopGraceMs ?? 10_000 });
+    if (!this.abort.signal.aborted) {
+      this.abort.abort();
+      if (!isFinal(this.currentState)) this.setState('stopping');
+      void this.run?.stop({ graceMs: this.options.stopGraceMs ?? 10_000 });
     }
-    if (!this.#started) {
-      this.#started = true;
-      this.#resolveDone({ state: 'stopped', restarts: 0 });
+    if (!this.started) {
+      this.started = true;
+      this.resolveDone({ state: 'stopped', restarts: 0 });
     }
     return this.done;
   }
@@ -131,94 +132,94 @@ export class FfmpegSupervisor extends EventEmitter<SupervisorEvents> {
     return this.stop().then(() => undefined);
   }
 
-  async #loop(): Promise<SupervisorOutcome> {
+  private async loop(): Promise<SupervisorOutcome> {
     let failures = 0;
     for (let attempt = 1; ; attempt += 1) {
-      if (this.#abort.signal.aborted) return this.#end({ state: 'stopped', restarts: this.#restarts });
-      const started = this.#clock();
-      const end = await this.#attempt(attempt);
+      if (this.abort.signal.aborted) return this.end({ state: 'stopped', restarts: this.restartCount });
+      const started = this.clock();
+      const end = await this.attempt(attempt);
       const decision = decideAfterRun({
-        policy: this.#options.policy ?? DEFAULT_RESTART_POLICY,
+        policy: this.options.policy ?? DEFAULT_RESTART_POLICY,
         end,
         failures,
-        ranForMs: this.#clock() - started,
-        endsByItself: this.#options.endsByItself(),
-        random: this.#options.random,
+        ranForMs: this.clock() - started,
+        endsByItself: this.options.endsByItself(),
+        random: this.options.random,
       });
-      if (decision.action === 'done') return this.#end({ state: 'done', restarts: this.#restarts });
-      if (decision.action === 'stopped') return this.#end({ state: 'stopped', restarts: this.#restarts });
-      if (decision.action === 'give-up') return this.#end({ state: 'failed', reason: decision.reason, restarts: this.#restarts });
+      if (decision.action === 'done') return this.end({ state: 'done', restarts: this.restartCount });
+      if (decision.action === 'stopped') return this.end({ state: 'stopped', restarts: this.restartCount });
+      if (decision.action === 'give-up') return this.end({ state: 'failed', reason: decision.reason, restarts: this.restartCount });
       failures = decision.failures;
-      this.#restarts += 1;
-      this.#setState('restarting');
-      this.#logger.warn({ attempt, delayMs: decision.delayMs, reason: decision.reason }, 'ffmpeg run ended; restarting');
-      this.#emitSafely('restart', { attempt: attempt + 1, delayMs: decision.delayMs, failures, reason: decision.reason });
-      await sleep(decision.delayMs, this.#abort.signal);
+      this.restartCount += 1;
+      this.setState('restarting');
+      this.logger.warn({ attempt, delayMs: decision.delayMs, reason: decision.reason }, 'ffmpeg run ended; restarting');
+      this.emitSafely('restart', { attempt: attempt + 1, delayMs: decision.delayMs, failures, reason: decision.reason });
+      await sleep(decision.delayMs, this.abort.signal);
     }
   }
 
-  async #attempt(attempt: number): Promise<RunEnd> {
+  private async attempt(attempt: number): Promise<RunEnd> {
     let argv: readonly string[];
     try {
-      argv = await this.#options.prepareRun(attempt);
+      argv = await this.options.prepareRun(attempt);
     } catch (error) {
       const reason = errorMessage(error);
-      this.#emitSafely('run-error', { reason, stderrTail: [] });
+      this.emitSafely('run-error', { reason, stderrTail: [] });
       return { kind: 'failed', reason, permanent: error instanceof PermanentRunError };
     }
-    if (this.#abort.signal.aborted) return { kind: 'stopped' };
+    if (this.abort.signal.aborted) return { kind: 'stopped' };
 
-    const run = FfmpegRun.start({ argv, launchers: this.#options.launchers, logger: this.#logger });
-    this.#run = run;
-    const detector = new StallDetector({ stallMs: this.#options.stallTimeoutMs ?? 20_000 });
-    detector.observe(undefined, this.#clock());
+    const run = FfmpegRun.start({ argv, launchers: this.options.launchers, logger: this.logger });
+    this.run = run;
+    const detector = new StallDetector({ stallMs: this.options.stallTimeoutMs ?? 20_000 });
+    detector.observe(undefined, this.clock());
     let stalled = false;
     run.on('spawn', ({ pid }) => {
-      this.#setState('running');
-      this.#emitSafely('spawn', { pid, attempt });
+      this.setState('running');
+      this.emitSafely('spawn', { pid, attempt });
     });
     run.on('progress', (block) => {
-      detector.observe(block.outTimeUs, this.#clock());
-      this.#emitSafely('progress', block);
+      detector.observe(block.outTimeUs, this.clock());
+      this.emitSafely('progress', block);
     });
     const watchdog = setInterval(() => {
-      if (stalled || !detector.isStalled(this.#clock())) return;
+      if (stalled || !detector.isStalled(this.clock())) return;
       stalled = true;
-      this.#logger.warn({ stillForMs: detector.stillForMs(this.#clock()) }, 'ffmpeg stalled: no output progress; restarting it');
-      void run.stop({ graceMs: Math.min(this.#options.stopGraceMs ?? 10_000, 3_000) });
-    }, this.#options.watchdogIntervalMs ?? 1_000);
+      this.logger.warn({ stillForMs: detector.stillForMs(this.clock()) }, 'ffmpeg stalled: no output progress; restarting it');
+      void run.stop({ graceMs: Math.min(this.options.stopGraceMs ?? 10_000, 3_000) });
+    }, this.options.watchdogIntervalMs ?? 1_000);
 
     const exit = await run.exited;
     clearInterval(watchdog);
     try {
-      await this.#options.finishRun?.(exit);
+      await this.options.finishRun?.(exit);
     } catch (error) {
-      this.#logger.warn({ error: errorMessage(error) }, 'finishing the run failed');
+      this.logger.warn({ error: errorMessage(error) }, 'finishing the run failed');
     }
-    const end = classifyExit(exit, { stalled, stallMs: this.#options.stallTimeoutMs ?? 20_000, aborted: this.#abort.signal.aborted });
-    if (end.kind === 'failed' || end.kind === 'stalled') this.#emitSafely('run-error', { reason: end.reason, stderrTail: exit.stderrTail });
+    const end = classifyExit(exit, { stalled, stallMs: this.options.stallTimeoutMs ?? 20_000, aborted: this.abort.signal.aborted });
+    if (end.kind === 'failed' || end.kind === 'stalled') this.emitSafely('run-error', { reason: end.reason, stderrTail: exit.stderrTail });
     return end;
   }
 
-  #end(outcome: SupervisorOutcome): SupervisorOutcome {
-    this.#setState(outcome.state);
+  private end(outcome: SupervisorOutcome): SupervisorOutcome {
+    this.setState(outcome.state);
     return outcome;
   }
 
-  #setState(state: SupervisorState): void {
-    const previous = this.#state;
+  private setState(state: SupervisorState): void {
+    const previous = this.currentState;
     if (previous === state || isFinal(previous)) return;
     // A stop wins over a run that happens to (re)start meanwhile.
     if (previous === 'stopping' && !isFinal(state)) return;
-    this.#state = state;
-    this.#emitSafely('state', { state, previous });
+    this.currentState = state;
+    this.emitSafely('state', { state, previous });
   }
 
-  #emitSafely<E extends keyof SupervisorEvents>(event: E, ...args: SupervisorEvents[E]): void {
+  private emitSafely<E extends keyof SupervisorEvents>(event: E, ...args: SupervisorEvents[E]): void {
     try {
       this.emit(event, ...(args as never));
     } catch (error) {
-      this.#logger.error({ event, error: errorMessage(error) }, 'a supervisor event listener threw');
+      this.logger.error({ event, error: errorMessage(error) }, 'a supervisor event listener threw');
     }
   }
 }

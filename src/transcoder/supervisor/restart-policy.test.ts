@@ -1,4 +1,4 @@
-// Tests of the restart decisions: backoff growth, healthy reset, bounded attempts.
+/** Tests of the restart decisions: backoff growth, healthy reset, bounded attempts. */
 import { describe, it, expect } from 'vitest';
 import { decideAfterRun } from './restart-policy.js';
 import type { RestartPolicy } from './restart-policy.js';

@@ -1,10 +1,11 @@
-// What to do after an ffmpeg run ends: finish, restart after a backoff, or give up.
-// Pure decision logic (the hls.js RetryConfig model): exponential backoff with jitter
-// from core/retry, a failure streak that resets after a healthy run, and a bounded
-// number of attempts so an input that keeps failing ends the task with its reason.
-// SRS retries a dead ingest every 3 s and mmids every 5 s without backoff; a fixed
-// interval hammers a broken source and floods the logs.
-
+/**
+ * What to do after an ffmpeg run ends: finish, restart after a backoff, or give up.
+ * Pure decision logic (the hls.js RetryConfig model): exponential backoff with jitter
+ * from core/retry, a failure streak that resets after a healthy run, and a bounded
+ * number of attempts so an input that keeps failing ends the task with its reason.
+ * SRS retries a dead ingest every 3 s and mmids every 5 s without backoff; a fixed
+ * interval hammers a broken source and floods the logs.
+ */
 import { retryDelayMs } from '../../core/retry.js';
 import type { RetryPolicy } from '../../core/retry.js';
 

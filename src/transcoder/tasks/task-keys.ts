@@ -1,7 +1,8 @@
-// Every Redis key and channel of the task system, built from the prefix in one place
-// (the BullMQ model) so the store, the workers and the docs cannot drift apart.
-// Schema: docs/transcoder.md "Workers and failover".
-
+/**
+ * Every Redis key and channel of the task system, built from the prefix in one place
+ * (the BullMQ model) so the store, the workers and the docs cannot drift apart.
+ * Schema: docs/transcoder.md "Workers and failover".
+ */
 import { HlscdnError } from '../../core/errors.js';
 
 export interface TaskKeys {

@@ -1,3 +1,4 @@
+/** Tests of the BullMQ connection settings built from the task system's Redis options. */
 import { describe, expect, it } from 'vitest';
 import { bullConnection } from './task-queue.js';
 

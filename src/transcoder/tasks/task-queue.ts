@@ -1,7 +1,8 @@
-// The BullMQ side of the task system: the queue a task is put on, and the connection
-// options BullMQ needs. BullMQ holds only "run task <id>"; the record (spec, state,
-// progress) lives in the task store, so a job carries nothing that can go stale.
-
+/**
+ * The BullMQ side of the task system: the queue a task is put on, and the connection
+ * options BullMQ needs. BullMQ holds only "run task <id>"; the record (spec, state,
+ * progress) lives in the task store, so a job carries nothing that can go stale.
+ */
 import { Queue } from 'bullmq';
 import type { ConnectionOptions } from 'bullmq';
 import { redisOptionsFor, type RedisConnectionOptions } from '../../core/redis/index.js';
@@ -48,11 +49,11 @@ export interface TaskQueueOptions {
 }
 
 export class TaskQueue {
-  readonly #queue: Queue<TaskJobData>;
-  #closing: Promise<void> | undefined;
+  private readonly queue: Queue<TaskJobData>;
+  private closing: Promise<void> | undefined;
 
   constructor(options: TaskQueueOptions) {
-    this.#queue = new Queue<TaskJobData>(options.queueName ?? 'transcode', {
+    this.queue = new Queue<TaskJobData>(options.queueName ?? 'transcode', {
       connection: bullConnection(options.redis, 'hlscdn-transcoder-queue'),
       prefix: options.keys.bullPrefix,
     });
@@ -61,21 +62,21 @@ export class TaskQueue {
   /** Puts a task on the queue for the next free worker. */
   async enqueue(taskId: string): Promise<void> {
     // Finished jobs are removed so a task id can be used again after DELETE.
-    await this.#queue.add('transcode', { taskId }, { jobId: jobIdFor(taskId), attempts: 1, removeOnComplete: true, removeOnFail: true });
+    await this.queue.add('transcode', { taskId }, { jobId: jobIdFor(taskId), attempts: 1, removeOnComplete: true, removeOnFail: true });
   }
 
   /** Takes a waiting task off the queue; a job a worker holds stays (its worker stops it). */
   async remove(taskId: string): Promise<void> {
-    const job = await this.#queue.getJob(jobIdFor(taskId));
+    const job = await this.queue.getJob(jobIdFor(taskId));
     await job?.remove().catch(() => undefined);
   }
 
   async ping(): Promise<void> {
-    await this.#queue.getJobCounts('wait');
+    await this.queue.getJobCounts('wait');
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#queue.close();
-    return this.#closing;
+    this.closing ??= this.queue.close();
+    return this.closing;
   }
 }

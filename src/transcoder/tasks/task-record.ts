@@ -1,7 +1,8 @@
-// A task's record as the API shows it and as Redis stores it (one hash, one field per
-// property, so the API's stop request and a worker's progress write never overwrite
-// each other). Converting both ways is pure; a damaged hash is an error value.
-
+/**
+ * A task's record as the API shows it and as Redis stores it (one hash, one field per
+ * property, so the API's stop request and a worker's progress write never overwrite
+ * each other). Converting both ways is pure; a damaged hash is an error value.
+ */
 import { z } from 'zod';
 import { err, ok } from '../../core/result.js';
 import type { Result } from '../../core/result.js';

@@ -1,4 +1,4 @@
-// The multi-step Redis updates of the task store, as Lua scripts so each is atomic.
+/** The multi-step Redis updates of the task store, as Lua scripts so each is atomic. */
 
 /**
  * Creates a task record unless one with the id exists.

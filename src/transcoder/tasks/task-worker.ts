@@ -1,16 +1,17 @@
-// A worker: takes tasks from the BullMQ queue (up to `concurrency` at once), runs each
-// as a TranscodeSession, and keeps its record up to date (state, restarts, last
-// error, throttled progress). Stop requests arrive by pub/sub (and a poll as backup)
-// and stop ffmpeg wherever it runs.
-//
-// Failover: BullMQ keeps a lock on every active job, renewed every lockDuration/2
-// while the worker lives. A worker that dies stops renewing; at most lockDurationMs
-// later the lock is gone and within stalledIntervalMs another worker's stalled-job
-// check moves the job back to the queue, where the next free worker takes it. That
-// worker finds the task already started and resumes it: the uploader continues the
-// published live stream behind a discontinuity. A worker that shuts down cleanly hands
-// its live tasks back to the queue at once instead.
-
+/**
+ * A worker: takes tasks from the BullMQ queue (up to `concurrency` at once), runs each
+ * as a TranscodeSession, and keeps its record up to date (state, restarts, last
+ * error, throttled progress). Stop requests arrive by pub/sub (and a poll as backup)
+ * and stop ffmpeg wherever it runs.
+ *
+ * Failover: BullMQ keeps a lock on every active job, renewed every lockDuration/2
+ * while the worker lives. A worker that dies stops renewing; at most lockDurationMs
+ * later the lock is gone and within stalledIntervalMs another worker's stalled-job
+ * check moves the job back to the queue, where the next free worker takes it. That
+ * worker finds the task already started and resumes it: the uploader continues the
+ * published live stream behind a discontinuity. A worker that shuts down cleanly hands
+ * its live tasks back to the queue at once instead.
+ */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { WaitingError, Worker } from 'bullmq';
@@ -73,23 +74,23 @@ interface RunningTask {
 
 export class TaskWorker {
   readonly id: string;
-  readonly #options: TaskWorkerOptions;
-  readonly #logger: Logger;
-  readonly #keys: TaskKeys;
-  readonly #redis: Redis;
-  readonly #subscriber: Redis;
-  readonly #tasks: TaskStore;
-  readonly #running = new Map<string, RunningTask>();
-  readonly #uploadMetrics: UploadMetrics;
-  readonly #metrics: { running: Gauge; restarts: Counter; ended: Counter<'state'> };
-  #worker: Worker<TaskJobData> | undefined;
-  #timers: NodeJS.Timeout[] = [];
-  #closing: Promise<void> | undefined;
+  private readonly options: TaskWorkerOptions;
+  private readonly logger: Logger;
+  private readonly keys: TaskKeys;
+  private readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly tasks: TaskStore;
+  private readonly running = new Map<string, RunningTask>();
+  private readonly uploadMetrics: UploadMetrics;
+  private readonly metrics: { running: Gauge; restarts: Counter; ended: Counter<'state'> };
+  private worker: Worker<TaskJobData> | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private closing: Promise<void> | undefined;
 
   static async start(options: TaskWorkerOptions): Promise<TaskWorker> {
     const worker = new TaskWorker(options);
     try {
-      await worker.#start();
+      await worker.connect();
     } catch (error) {
       await worker.close();
       throw error;
@@ -98,19 +99,19 @@ export class TaskWorker {
   }
 
   private constructor(options: TaskWorkerOptions) {
-    this.#options = options;
+    this.options = options;
     this.id = options.id ?? `${hostname()}-${process.pid}`;
-    this.#logger = (options.logger ?? silentLogger()).child({ worker: this.id });
-    this.#keys = taskKeys(options.redis.keyPrefix);
+    this.logger = (options.logger ?? silentLogger()).child({ worker: this.id });
+    this.keys = taskKeys(options.redis.keyPrefix);
     const { keyPrefix: _keyPrefix, ...redis } = options.redis;
-    const connection = { ...redis, logger: this.#logger, lazyConnect: true };
-    this.#redis = createRedisConnection({ ...connection, name: `hlscdn-transcoder-worker:${this.id}` });
-    this.#subscriber = createRedisConnection({ ...connection, name: `hlscdn-transcoder-stops:${this.id}` });
-    this.#tasks = new TaskStore({ redis: this.#redis, keys: this.#keys });
+    const connection = { ...redis, logger: this.logger, lazyConnect: true };
+    this.redis = createRedisConnection({ ...connection, name: `hlscdn-transcoder-worker:${this.id}` });
+    this.subscriber = createRedisConnection({ ...connection, name: `hlscdn-transcoder-stops:${this.id}` });
+    this.tasks = new TaskStore({ redis: this.redis, keys: this.keys });
     const registry = options.registry ?? new Registry();
     const registers = [registry];
-    this.#uploadMetrics = createUploadMetrics(registry);
-    this.#metrics = {
+    this.uploadMetrics = createUploadMetrics(registry);
+    this.metrics = {
       running: new Gauge({ name: 'hlscdn_transcoder_tasks_running', help: 'Tasks this worker runs now', registers }),
       restarts: new Counter({ name: 'hlscdn_transcoder_ffmpeg_restarts_total', help: 'ffmpeg restarts after a crash or stall', registers }),
       ended: new Counter({ name: 'hlscdn_transcoder_tasks_ended_total', help: 'Tasks that ended on this worker, by final state', labelNames: ['state'] as const, registers }),
@@ -119,12 +120,12 @@ export class TaskWorker {
 
   /** Ids of the tasks running here. */
   runningTasks(): string[] {
-    return [...this.#running.keys()];
+    return [...this.running.keys()];
   }
 
   /** The session of a task running here (its ffmpeg pid, for instance). */
   session(taskId: string): TranscodeSession | undefined {
-    return this.#running.get(taskId)?.session;
+    return this.running.get(taskId)?.session;
   }
 
   /**
@@ -132,19 +133,19 @@ export class TaskWorker {
    * playlists stay open) and closes the connections. Idempotent.
    */
   close(): Promise<void> {
-    this.#closing ??= this.#close();
-    return this.#closing;
+    this.closing ??= this.shutDown();
+    return this.closing;
   }
 
-  async #start(): Promise<void> {
-    await waitForReady(this.#redis, { what: `transcoder worker ${this.id}` });
-    await waitForReady(this.#subscriber, { what: `transcoder worker ${this.id} stop channel` });
-    this.#subscriber.on('message', (_channel: string, taskId: string) => void this.#stopIfRunning(taskId, 'stop requested'));
-    await this.#subscriber.subscribe(this.#keys.stopChannel);
-    const o = this.#options;
-    this.#worker = new Worker<TaskJobData>(o.queueName ?? 'transcode', (job, token) => this.#process(job, token), {
+  private async connect(): Promise<void> {
+    await waitForReady(this.redis, { what: `transcoder worker ${this.id}` });
+    await waitForReady(this.subscriber, { what: `transcoder worker ${this.id} stop channel` });
+    this.subscriber.on('message', (_channel: string, taskId: string) => void this.stopIfRunning(taskId, 'stop requested'));
+    await this.subscriber.subscribe(this.keys.stopChannel);
+    const o = this.options;
+    this.worker = new Worker<TaskJobData>(o.queueName ?? 'transcode', (job, token) => this.processJob(job, token), {
       connection: bullConnection(o.redis, `hlscdn-transcoder-bull:${this.id}`),
-      prefix: this.#keys.bullPrefix,
+      prefix: this.keys.bullPrefix,
       name: this.id,
       concurrency: Math.max(1, o.concurrency ?? 1),
       lockDuration: o.lockDurationMs ?? 30_000,
@@ -153,76 +154,76 @@ export class TaskWorker {
       // An idle worker must notice new tasks promptly; BullMQ blocks this long per poll.
       drainDelay: 1,
     });
-    this.#worker.on('error', (error) => this.#logger.warn({ error: errorMessage(error) }, 'queue error'));
-    await this.#worker.waitUntilReady();
-    this.#timers.push(
-      setInterval(() => void this.#pollStops(), o.stopPollMs ?? 2_000),
-      setInterval(() => void this.#flushProgress(), o.progressIntervalMs ?? 2_000),
+    this.worker.on('error', (error) => this.logger.warn({ error: errorMessage(error) }, 'queue error'));
+    await this.worker.waitUntilReady();
+    this.timers.push(
+      setInterval(() => void this.pollStops(), o.stopPollMs ?? 2_000),
+      setInterval(() => void this.flushProgress(), o.progressIntervalMs ?? 2_000),
     );
-    this.#logger.info({ concurrency: o.concurrency ?? 1 }, 'transcoder worker ready');
+    this.logger.info({ concurrency: o.concurrency ?? 1 }, 'transcoder worker ready');
   }
 
-  async #process(job: Job<TaskJobData>, token: string | undefined): Promise<string> {
+  private async processJob(job: Job<TaskJobData>, token: string | undefined): Promise<string> {
     const { taskId } = job.data;
     try {
-      return await this.#runTask(job, token, taskId);
+      return await this.runTask(job, token, taskId);
     } catch (error) {
       if (error instanceof WaitingError) throw error;
-      this.#logger.error({ task: taskId, error: errorMessage(error) }, 'task failed in the worker');
-      await this.#tasks.updateLive(taskId, { state: 'failed', lastError: `worker ${this.id}: ${errorMessage(error)}` }).catch(() => undefined);
+      this.logger.error({ task: taskId, error: errorMessage(error) }, 'task failed in the worker');
+      await this.tasks.updateLive(taskId, { state: 'failed', lastError: `worker ${this.id}: ${errorMessage(error)}` }).catch(() => undefined);
       return 'failed';
     }
   }
 
-  async #runTask(job: Job<TaskJobData>, token: string | undefined, taskId: string): Promise<string> {
-    const record = await this.#tasks.get(taskId);
+  private async runTask(job: Job<TaskJobData>, token: string | undefined, taskId: string): Promise<string> {
+    const record = await this.tasks.get(taskId);
     if (!record || isFinalState(record.state)) return 'gone';
     if (record.stopRequested) {
-      await this.#tasks.updateLive(taskId, { state: 'stopped' });
+      await this.tasks.updateLive(taskId, { state: 'stopped' });
       return 'stopped';
     }
     const resumed = record.state !== 'queued';
     const baseRestarts = record.restarts + (resumed ? 1 : 0);
-    await this.#tasks.updateLive(taskId, {
+    await this.tasks.updateLive(taskId, {
       state: 'running',
       workerId: this.id,
       restarts: baseRestarts,
       ...(resumed ? { lastError: `resumed on ${this.id} after ${record.workerId ?? 'another worker'} stopped running it` } : {}),
     });
-    if (resumed) this.#logger.warn({ task: taskId, previous: record.workerId }, 'resuming a task another worker was running');
+    if (resumed) this.logger.warn({ task: taskId, previous: record.workerId }, 'resuming a task another worker was running');
 
     const session = TranscodeSession.start({
-      ...this.#options.session,
+      ...this.options.session,
       spec: record.spec,
-      store: this.#options.store,
-      workDir: join(this.#options.workDir, taskId),
-      launchers: this.#options.launchers,
-      uploadMetrics: this.#uploadMetrics,
-      logger: this.#logger,
+      store: this.options.store,
+      workDir: join(this.options.workDir, taskId),
+      launchers: this.options.launchers,
+      uploadMetrics: this.uploadMetrics,
+      logger: this.logger,
     });
     const running: RunningTask = { session, baseRestarts, latestProgress: undefined };
-    this.#running.set(taskId, running);
-    this.#metrics.running.set(this.#running.size);
-    session.on('state', ({ state }) => void this.#recordState(taskId, state));
+    this.running.set(taskId, running);
+    this.metrics.running.set(this.running.size);
+    session.on('state', ({ state }) => void this.recordState(taskId, state));
     session.on('restart', ({ reason }) => {
-      this.#metrics.restarts.inc();
-      void this.#tasks.updateLive(taskId, { restarts: baseRestarts + session.restarts, lastError: reason }).catch(() => undefined);
+      this.metrics.restarts.inc();
+      void this.tasks.updateLive(taskId, { restarts: baseRestarts + session.restarts, lastError: reason }).catch(() => undefined);
     });
-    session.on('run-error', ({ reason }) => void this.#tasks.updateLive(taskId, { lastError: reason }).catch(() => undefined));
+    session.on('run-error', ({ reason }) => void this.tasks.updateLive(taskId, { lastError: reason }).catch(() => undefined));
     session.on('progress', (progress) => {
       running.latestProgress = { ...progress, restarts: baseRestarts + progress.restarts };
     });
 
     const outcome = await session.done;
-    this.#running.delete(taskId);
-    this.#metrics.running.set(this.#running.size);
+    this.running.delete(taskId);
+    this.metrics.running.set(this.running.size);
     if (outcome.handedOver) {
-      await this.#tasks.updateLive(taskId, { state: 'restarting', lastError: `handed back to the queue: worker ${this.id} shut down` });
+      await this.tasks.updateLive(taskId, { state: 'restarting', lastError: `handed back to the queue: worker ${this.id} shut down` });
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    this.#metrics.ended.inc({ state: outcome.state });
-    await this.#tasks.updateLive(taskId, {
+    this.metrics.ended.inc({ state: outcome.state });
+    await this.tasks.updateLive(taskId, {
       state: outcome.state,
       restarts: baseRestarts + outcome.restarts,
       ...(outcome.reason === undefined ? {} : { lastError: outcome.reason }),
@@ -231,46 +232,46 @@ export class TaskWorker {
     return outcome.state;
   }
 
-  async #recordState(taskId: string, state: SupervisorState): Promise<void> {
+  private async recordState(taskId: string, state: SupervisorState): Promise<void> {
     const mapped: Partial<Record<SupervisorState, TaskState>> = { starting: 'running', running: 'running', restarting: 'restarting', stopping: 'stopping' };
     const next = mapped[state];
     if (next === undefined) return;
-    await this.#tasks.updateLive(taskId, { state: next }).catch(() => undefined);
+    await this.tasks.updateLive(taskId, { state: next }).catch(() => undefined);
   }
 
-  async #stopIfRunning(taskId: string, why: string): Promise<void> {
-    const task = this.#running.get(taskId);
+  private async stopIfRunning(taskId: string, why: string): Promise<void> {
+    const task = this.running.get(taskId);
     if (!task) return;
-    this.#logger.info({ task: taskId, why }, 'stopping task');
+    this.logger.info({ task: taskId, why }, 'stopping task');
     await task.session.stop();
   }
 
-  async #pollStops(): Promise<void> {
-    for (const taskId of this.#running.keys()) {
+  private async pollStops(): Promise<void> {
+    for (const taskId of this.running.keys()) {
       try {
-        if (await this.#tasks.stopRequested(taskId)) await this.#stopIfRunning(taskId, 'stop requested (poll)');
+        if (await this.tasks.stopRequested(taskId)) await this.stopIfRunning(taskId, 'stop requested (poll)');
       } catch {
         // Redis away: the next poll asks again.
       }
     }
   }
 
-  async #flushProgress(): Promise<void> {
-    for (const [taskId, task] of this.#running) {
+  private async flushProgress(): Promise<void> {
+    for (const [taskId, task] of this.running) {
       const progress = task.latestProgress;
       if (progress === undefined) continue;
       task.latestProgress = undefined;
-      await this.#tasks.updateLive(taskId, { progress }).catch(() => undefined);
+      await this.tasks.updateLive(taskId, { progress }).catch(() => undefined);
     }
   }
 
-  async #close(): Promise<void> {
-    for (const timer of this.#timers) clearInterval(timer);
+  private async shutDown(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
     // No new tasks while the running ones are handed back.
-    await this.#worker?.pause(true).catch(() => undefined);
-    await Promise.all([...this.#running.values()].map(({ session }) => session.stop({ handover: true })));
-    await this.#worker?.close().catch((error: unknown) => this.#logger.warn({ error: errorMessage(error) }, 'closing the queue worker failed'));
-    await closeRedis(this.#subscriber);
-    await closeRedis(this.#redis);
+    await this.worker?.pause(true).catch(() => undefined);
+    await Promise.all([...this.running.values()].map(({ session }) => session.stop({ handover: true })));
+    await this.worker?.close().catch((error: unknown) => this.logger.warn({ error: errorMessage(error) }, 'closing the queue worker failed'));
+    await closeRedis(this.subscriber);
+    await closeRedis(this.redis);
   }
 }

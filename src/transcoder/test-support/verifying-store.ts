@@ -1,8 +1,9 @@
-// A real store that checks the uploader's ordering promise on every playlist put: each
-// URI the playlist lists (segments, EXT-X-MAP init segments, variant playlists of a
-// master) must already be in the store. Violations are recorded, not thrown, so a
-// test can assert on all of them at the end.
-
+/**
+ * A real store that checks the uploader's ordering promise on every playlist put: each
+ * URI the playlist lists (segments, EXT-X-MAP init segments, variant playlists of a
+ * master) must already be in the store. Violations are recorded, not thrown, so a
+ * test can assert on all of them at the end.
+ */
 import type { ObjectStore, PutBody } from '../../origin-store/index.js';
 
 export interface VerifyingStore extends ObjectStore {

@@ -1,8 +1,9 @@
-// Notices files appearing in ffmpeg's variant directories: fs.watch for promptness
-// and a periodic scan as the backup (inotify can overflow, and fs.watch is
-// best-effort by its own documentation). Both just report a name in a directory;
-// the uploader decides what it means.
-
+/**
+ * Notices files appearing in ffmpeg's variant directories: fs.watch for promptness
+ * and a periodic scan as the backup (inotify can overflow, and fs.watch is
+ * best-effort by its own documentation). Both just report a name in a directory;
+ * the uploader decides what it means.
+ */
 import { watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -18,55 +19,55 @@ export interface DirWatcherOptions {
 }
 
 export class DirWatcher {
-  readonly #options: DirWatcherOptions;
-  readonly #watchers: FSWatcher[] = [];
-  #timer: NodeJS.Timeout | undefined;
-  #scanning: Promise<void> | undefined;
-  #closed = false;
+  private readonly options: DirWatcherOptions;
+  private readonly watchers: FSWatcher[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private scanning: Promise<void> | undefined;
+  private closed = false;
 
   constructor(options: DirWatcherOptions) {
-    this.#options = options;
+    this.options = options;
   }
 
   /** Starts watching; the directories must exist. */
   start(): void {
-    if (this.#timer || this.#closed) return;
-    for (const [id, dir] of this.#options.dirs) {
+    if (this.timer || this.closed) return;
+    for (const [id, dir] of this.options.dirs) {
       try {
         const watcher = watch(dir, (_event, name) => {
-          if (name) this.#options.onFile(id, name.toString());
+          if (name) this.options.onFile(id, name.toString());
         });
         // A directory removed under us: the scan notices the rest.
         watcher.on('error', () => watcher.close());
-        this.#watchers.push(watcher);
+        this.watchers.push(watcher);
       } catch {
         // Watching is an optimisation; the scan below is the guarantee.
       }
     }
-    this.#timer = setInterval(() => void this.scan(), this.#options.scanIntervalMs ?? 500);
+    this.timer = setInterval(() => void this.scan(), this.options.scanIntervalMs ?? 500);
   }
 
   /** Lists every directory once and reports what is there; concurrent calls share one scan. */
   scan(): Promise<void> {
-    this.#scanning ??= this.#scanAll().finally(() => {
-      this.#scanning = undefined;
+    this.scanning ??= this.scanAll().finally(() => {
+      this.scanning = undefined;
     });
-    return this.#scanning;
+    return this.scanning;
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    clearInterval(this.#timer);
-    for (const watcher of this.#watchers.splice(0)) watcher.close();
-    await this.#scanning;
+    this.closed = true;
+    clearInterval(this.timer);
+    for (const watcher of this.watchers.splice(0)) watcher.close();
+    await this.scanning;
   }
 
-  async #scanAll(): Promise<void> {
-    for (const [id, dir] of this.#options.dirs) {
+  private async scanAll(): Promise<void> {
+    for (const [id, dir] of this.options.dirs) {
       const names = await readdir(dir).catch(() => [] as string[]);
-      if (this.#closed) return;
-      for (const name of names) this.#options.onFile(id, name);
-      this.#options.onScan(id);
+      if (this.closed) return;
+      for (const name of names) this.options.onFile(id, name);
+      this.options.onScan(id);
     }
   }
 }

@@ -1,4 +1,4 @@
-// Tests of the RFC 8216 6.2.2 grace period and the deletion schedule.
+/** Tests of the RFC 8216 6.2.2 grace period and the deletion schedule. */
 import { describe, it, expect } from 'vitest';
 import { ExpirySchedule, gracePeriodMs } from './expiry-schedule.js';
 import { initStoreName, joinKey, segmentNumber } from './store-names.js';

@@ -1,7 +1,9 @@
-// The uploader against a real fs store, with files written the way ffmpeg's hlsenc
-// writes them (temp file + rename) and a clock the test moves: ordering, the master,
-// expiry after the grace period, a killed run with a lagging variant, VOD publishing
-// and resuming a published stream.
+/**
+ * The uploader against a real fs store, with files written the way ffmpeg's hlsenc
+ * writes them (temp file + rename) and a clock the test moves: ordering, the master,
+ * expiry after the grace period, a killed run with a lagging variant, VOD publishing
+ * and resuming a published stream.
+ */
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,7 @@
-// Tests of the live window: sliding, restarts with discontinuities, the discontinuity
-// sequence when a discontinuity slides out, fillers for a lagging variant, restore.
+/**
+ * Tests of the live window: sliding, restarts with discontinuities, the discontinuity
+ * sequence when a discontinuity slides out, fillers for a lagging variant, restore.
+ */
 import { describe, it, expect } from 'vitest';
 import { LiveWindow } from './live-window.js';
 import { parseMediaPlaylist } from './media-playlist.js';

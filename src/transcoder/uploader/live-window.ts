@@ -1,13 +1,14 @@
-// The live sliding window of one variant as the uploader publishes it, kept across
-// ffmpeg restarts. ffmpeg starts every run with an empty playlist (media sequence =
-// -start_number, EXT-X-DISCONTINUITY on the first segment with discont_start) and never
-// writes EXT-X-DISCONTINUITY-SEQUENCE; the window instead keeps the previous run's
-// segments until they slide out, so a restart never shrinks the playlist below three
-// target durations (RFC 8216 6.2.2), and counts the discontinuities that leave it:
-// "If the server removes an EXT-X-DISCONTINUITY tag from the Media Playlist, it MUST
-// increment the value of the EXT-X-DISCONTINUITY-SEQUENCE tag" (RFC 8216 6.2.2).
-// Pure: no clock, no I/O.
-
+/**
+ * The live sliding window of one variant as the uploader publishes it, kept across
+ * ffmpeg restarts. ffmpeg starts every run with an empty playlist (media sequence =
+ * -start_number, EXT-X-DISCONTINUITY on the first segment with discont_start) and never
+ * writes EXT-X-DISCONTINUITY-SEQUENCE; the window instead keeps the previous run's
+ * segments until they slide out, so a restart never shrinks the playlist below three
+ * target durations (RFC 8216 6.2.2), and counts the discontinuities that leave it:
+ * "If the server removes an EXT-X-DISCONTINUITY tag from the Media Playlist, it MUST
+ * increment the value of the EXT-X-DISCONTINUITY-SEQUENCE tag" (RFC 8216 6.2.2).
+ * Pure: no clock, no I/O.
+ */
 import type { MediaPlaylist, MediaSegment } from './media-playlist.js';
 
 export interface LiveWindowOptions {
@@ -25,52 +26,52 @@ export interface MergeResult {
 }
 
 export class LiveWindow {
-  readonly #capacity: number;
-  #entries: MediaSegment[] = [];
-  #discontinuitySequence = 0;
-  #targetDurationSec: number;
-  #version = 3;
-  #independent = false;
+  private readonly capacity: number;
+  private segments: MediaSegment[] = [];
+  private discontinuitySeq = 0;
+  private targetDurationSec: number;
+  private version = 3;
+  private independent = false;
 
   constructor(options: LiveWindowOptions) {
-    this.#capacity = Math.max(1, options.capacity);
-    this.#targetDurationSec = Math.max(1, Math.ceil(options.targetDurationSec));
+    this.capacity = Math.max(1, options.capacity);
+    this.targetDurationSec = Math.max(1, Math.ceil(options.targetDurationSec));
   }
 
   /** A window that continues what an earlier process published (a failover or a restart of the service). */
   static restore(published: MediaPlaylist, options: LiveWindowOptions): LiveWindow {
     const window = new LiveWindow(options);
-    window.#entries = [...published.segments];
-    window.#discontinuitySequence = published.discontinuitySequence;
-    window.#adoptHeader(published);
-    window.#evictOverflow();
+    window.segments = [...published.segments];
+    window.discontinuitySeq = published.discontinuitySequence;
+    window.adoptHeader(published);
+    window.evictOverflow();
     return window;
   }
 
   get lastMsn(): number | undefined {
-    return this.#entries.at(-1)?.msn;
+    return this.segments.at(-1)?.msn;
   }
 
   get firstMsn(): number | undefined {
-    return this.#entries[0]?.msn;
+    return this.segments[0]?.msn;
   }
 
   get discontinuitySequence(): number {
-    return this.#discontinuitySequence;
+    return this.discontinuitySeq;
   }
 
   entries(): readonly MediaSegment[] {
-    return this.#entries;
+    return this.segments;
   }
 
   /** Sum of the segment durations in the window, seconds. */
   durationSec(): number {
-    return this.#entries.reduce((sum, entry) => sum + entry.durationSec, 0);
+    return this.segments.reduce((sum, entry) => sum + entry.durationSec, 0);
   }
 
   /** Whether a URI (segment or init) is still listed. */
   references(uri: string): boolean {
-    return this.#entries.some((entry) => entry.uri === uri || entry.mapUri === uri);
+    return this.segments.some((entry) => entry.uri === uri || entry.mapUri === uri);
   }
 
   /**
@@ -81,37 +82,37 @@ export class LiveWindow {
    * the other variants, which players use to switch variants.
    */
   merge(playlist: MediaPlaylist): MergeResult {
-    this.#adoptHeader(playlist);
+    this.adoptHeader(playlist);
     const added: MediaSegment[] = [];
     for (const segment of playlist.segments) {
-      const last = this.#entries.at(-1);
+      const last = this.segments.at(-1);
       if (last && segment.msn <= last.msn) continue;
       let discontinuity = segment.discontinuity;
       if (last && segment.msn > last.msn + 1) {
         for (let msn = last.msn + 1; msn < segment.msn; msn += 1) {
           const filler: MediaSegment = { ...last, msn, discontinuity: msn === last.msn + 1, tags: [] };
-          this.#entries.push(filler);
+          this.segments.push(filler);
           added.push(filler);
         }
         discontinuity = true;
       }
       const entry = { ...segment, discontinuity };
-      this.#entries.push(entry);
+      this.segments.push(entry);
       added.push(entry);
     }
-    return { added, evicted: this.#evictOverflow() };
+    return { added, evicted: this.evictOverflow() };
   }
 
   /** The media playlist text to publish. */
   render(options: { readonly endList?: boolean } = {}): string {
-    const target = Math.max(this.#targetDurationSec, ...this.#entries.map((entry) => Math.round(entry.durationSec)));
+    const target = Math.max(this.targetDurationSec, ...this.segments.map((entry) => Math.round(entry.durationSec)));
     // Target duration must not shrink during a stream (RFC 8216 6.2.1 forbids changing it).
-    this.#targetDurationSec = target;
-    const lines = ['#EXTM3U', `#EXT-X-VERSION:${this.#version}`, `#EXT-X-TARGETDURATION:${target}`, `#EXT-X-MEDIA-SEQUENCE:${this.firstMsn ?? 0}`];
-    if (this.#discontinuitySequence > 0) lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${this.#discontinuitySequence}`);
-    if (this.#independent) lines.push('#EXT-X-INDEPENDENT-SEGMENTS');
+    this.targetDurationSec = target;
+    const lines = ['#EXTM3U', `#EXT-X-VERSION:${this.version}`, `#EXT-X-TARGETDURATION:${target}`, `#EXT-X-MEDIA-SEQUENCE:${this.firstMsn ?? 0}`];
+    if (this.discontinuitySeq > 0) lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${this.discontinuitySeq}`);
+    if (this.independent) lines.push('#EXT-X-INDEPENDENT-SEGMENTS');
     let map: string | undefined;
-    for (const entry of this.#entries) {
+    for (const entry of this.segments) {
       if (entry.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
       if (entry.mapUri !== undefined && entry.mapUri !== map) {
         lines.push(`#EXT-X-MAP:URI="${entry.mapUri}"`);
@@ -123,17 +124,17 @@ export class LiveWindow {
     return `${lines.join('\n')}\n`;
   }
 
-  #adoptHeader(playlist: MediaPlaylist): void {
-    this.#version = Math.max(this.#version, playlist.version ?? 3);
-    this.#independent ||= playlist.independentSegments;
-    this.#targetDurationSec = Math.max(this.#targetDurationSec, playlist.targetDurationSec);
+  private adoptHeader(playlist: MediaPlaylist): void {
+    this.version = Math.max(this.version, playlist.version ?? 3);
+    this.independent ||= playlist.independentSegments;
+    this.targetDurationSec = Math.max(this.targetDurationSec, playlist.targetDurationSec);
   }
 
-  #evictOverflow(): MediaSegment[] {
+  private evictOverflow(): MediaSegment[] {
     const evicted: MediaSegment[] = [];
-    while (this.#entries.length > this.#capacity) {
-      const gone = this.#entries.shift() as MediaSegment;
-      if (gone.discontinuity) this.#discontinuitySequence += 1;
+    while (this.segments.length > this.capacity) {
+      const gone = this.segments.shift() as MediaSegment;
+      if (gone.discontinuity) this.discontinuitySeq += 1;
       evicted.push(gone);
     }
     return evicted;

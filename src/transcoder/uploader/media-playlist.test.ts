@@ -1,4 +1,4 @@
-// Tests of reading media playlists as ffmpeg 5.1 writes them.
+/** Tests of reading media playlists as ffmpeg 5.1 writes them. */
 import { describe, it, expect } from 'vitest';
 import { parseMediaPlaylist } from './media-playlist.js';
 

@@ -1,11 +1,12 @@
-// Reads a media playlist as ffmpeg's hlsenc writes it (and as the uploader renders it)
-// into header facts and segments, so the uploader can carry a live window across
-// ffmpeg restarts. Pure, no throwing: a malformed playlist is an error value.
-// Tags that belong to a segment (RFC 8216 4.3.2) other than EXTINF, DISCONTINUITY and
-// MAP are kept as written and rendered again in their place.
-
-import { fail, ok } from '../shared/result.js';
-import type { TranscoderResult } from '../shared/result.js';
+/**
+ * Reads a media playlist as ffmpeg's hlsenc writes it (and as the uploader renders it)
+ * into header facts and segments, so the uploader can carry a live window across
+ * ffmpeg restarts. Pure, no throwing: a malformed playlist is an error value.
+ * Tags that belong to a segment (RFC 8216 4.3.2) other than EXTINF, DISCONTINUITY and
+ * MAP are kept as written and rendered again in their place.
+ */
+import { fail, ok } from '../../core/result.js';
+import type { CodedProblem, Result } from '../../core/result.js';
 
 export interface MediaSegment {
   /** Media sequence number: EXT-X-MEDIA-SEQUENCE plus the segment's position. */
@@ -43,7 +44,7 @@ interface Pending {
   tags: string[];
 }
 
-export function parseMediaPlaylist(text: string): TranscoderResult<MediaPlaylist, MediaPlaylistErrorCode> {
+export function parseMediaPlaylist(text: string): Result<MediaPlaylist, CodedProblem<MediaPlaylistErrorCode>> {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   if (lines[0]?.trim() !== '#EXTM3U') return fail('not-a-playlist', 'the text does not start with #EXTM3U');
 

@@ -1,8 +1,9 @@
-// One object into the store: retries with backoff (core/retry), timing, metrics, and
-// the slow-upload warning: an upload taking more than 0.9 x the segment duration means
-// a live stream will fall behind (REFERENCE "Getting live HLS into object storage").
-// Content-Type and Cache-Control are left to the store's defaults for the key.
-
+/**
+ * One object into the store: retries with backoff (core/retry), timing, metrics, and
+ * the slow-upload warning: an upload taking more than 0.9 x the segment duration means
+ * a live stream will fall behind (REFERENCE "Getting live HLS into object storage").
+ * Content-Type and Cache-Control are left to the store's defaults for the key.
+ */
 import { errorMessage } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { retry } from '../../core/retry.js';

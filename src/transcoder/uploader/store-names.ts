@@ -1,5 +1,7 @@
-// Names of a variant's files, locally (as ffmpeg writes them) and in the store.
-// Pure string work on the layout of shared/output-layout.ts.
+/**
+ * Names of a variant's files, locally (as ffmpeg writes them) and in the store.
+ * Pure string work on the layout of shared/output-layout.ts.
+ */
 
 /** Media sequence number in a segment file name (`seg_00042.ts` -> 42); undefined for other files. */
 export function segmentNumber(name: string): number | undefined {

@@ -1,6 +1,7 @@
-// Prometheus metrics of the uploader. Created once per registry and shared by every
-// uploader of the process (prom-client refuses to register a metric name twice).
-
+/**
+ * Prometheus metrics of the uploader. Created once per registry and shared by every
+ * uploader of the process (prom-client refuses to register a metric name twice).
+ */
 import { Counter, Histogram, Registry } from 'prom-client';
 
 export type UploadKind = 'segment' | 'init' | 'playlist' | 'master';

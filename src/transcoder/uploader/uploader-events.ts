@@ -1,5 +1,4 @@
-// The typed events of an HLS uploader (hls.js style: one map, one payload type per event).
-
+/** The typed events of an HLS uploader (hls.js style: one map, one payload type per event). */
 import type { UploadKind } from './upload-metrics.js';
 
 export interface PublishedPlaylist {

@@ -1,13 +1,14 @@
-// Uploads one variant (one rung directory) in the one order that is safe for players:
-// every segment and the init segment a playlist lists are in the store before that
-// playlist is; playlist syncs run one at a time (a queue per variant), each reading
-// the newest text ffmpeg wrote, so an older playlist can never overwrite a newer one
-// (livekit egress #41). Segments go up as soon as ffmpeg renames them into place
-// (temp_file flag), not when the playlist lists them, to keep latency low; the local
-// file is removed once it is in the store. fMP4 init segments are written in place
-// (no temp file) and completed with the first segment, so they go up only when a
-// playlist names them.
-
+/**
+ * Uploads one variant (one rung directory) in the one order that is safe for players:
+ * every segment and the init segment a playlist lists are in the store before that
+ * playlist is; playlist syncs run one at a time (a queue per variant), each reading
+ * the newest text ffmpeg wrote, so an older playlist can never overwrite a newer one
+ * (livekit egress #41). Segments go up as soon as ffmpeg renames them into place
+ * (temp_file flag), not when the playlist lists them, to keep latency low; the local
+ * file is removed once it is in the store. fMP4 init segments are written in place
+ * (no temp file) and completed with the first segment, so they go up only when a
+ * playlist names them.
+ */
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
@@ -36,44 +37,44 @@ export interface VariantUploaderOptions {
 
 export class VariantUploader {
   readonly rung: string;
-  readonly #options: VariantUploaderOptions;
-  readonly #uploads = new Map<string, Promise<void>>();
+  private readonly options: VariantUploaderOptions;
+  private readonly uploads = new Map<string, Promise<void>>();
   /** Uploaded in this run but not yet listed by a published playlist. */
-  readonly #unlisted = new Set<string>();
-  #runStart = 0;
-  #initUploaded: string | undefined;
-  #lastText: string | undefined;
-  #maxFileMsn = -1;
-  #syncChain: Promise<void> = Promise.resolve();
-  #syncQueued = false;
-  #published = 0;
-  #finalPublished = false;
+  private readonly unlisted = new Set<string>();
+  private runStart = 0;
+  private initUploaded: string | undefined;
+  private lastText: string | undefined;
+  private maxFileMsn = -1;
+  private syncChain: Promise<void> = Promise.resolve();
+  private syncQueued = false;
+  private publishedCount = 0;
+  private finalPublished = false;
 
   constructor(options: VariantUploaderOptions) {
     this.rung = options.rung;
-    this.#options = options;
+    this.options = options;
   }
 
   /** Highest media sequence number seen, listed or only written as a file. */
   get highestMsn(): number {
-    return Math.max(this.#options.window?.lastMsn ?? -1, this.#maxFileMsn);
+    return Math.max(this.options.window?.lastMsn ?? -1, this.maxFileMsn);
   }
 
   /** Playlists published so far (live), or whether the final one is (VOD). */
   get published(): boolean {
-    return this.#options.window ? this.#published > 0 : this.#finalPublished;
+    return this.options.window ? this.publishedCount > 0 : this.finalPublished;
   }
 
   /** Prepares for a new ffmpeg run writing from `startNumber`; the previous run must be idle. */
   beginRun(startNumber: number): void {
-    const now = this.#options.context.clock();
+    const now = this.options.context.clock();
     // Segments of a killed run that went up but were never listed: nobody can have them.
-    for (const name of this.#unlisted) this.#options.expire(this.#key(name), now + gracePeriodMs(this.#options.segmentDurationSec, 0));
-    this.#unlisted.clear();
-    this.#uploads.clear();
-    this.#runStart = startNumber;
-    this.#initUploaded = undefined;
-    this.#lastText = undefined;
+    for (const name of this.unlisted) this.options.expire(this.key(name), now + gracePeriodMs(this.options.segmentDurationSec, 0));
+    this.unlisted.clear();
+    this.uploads.clear();
+    this.runStart = startNumber;
+    this.initUploaded = undefined;
+    this.lastText = undefined;
   }
 
   /** A file appeared or changed in the variant directory. */
@@ -84,22 +85,22 @@ export class VariantUploader {
     }
     const msn = segmentNumber(name);
     if (msn === undefined) return;
-    this.#maxFileMsn = Math.max(this.#maxFileMsn, msn);
-    const last = this.#options.window?.lastMsn;
+    this.maxFileMsn = Math.max(this.maxFileMsn, msn);
+    const last = this.options.window?.lastMsn;
     if (last !== undefined && msn <= last) return;
-    this.#ensureUpload(name).catch(() => undefined);
+    this.ensureUpload(name).catch(() => undefined);
   }
 
   /** Queues a playlist sync unless one is already waiting (it will read the newest text). */
   requestSync(): void {
-    if (this.#syncQueued) return;
-    this.#syncQueued = true;
-    this.#syncChain = this.#syncChain.then(async () => {
-      this.#syncQueued = false;
+    if (this.syncQueued) return;
+    this.syncQueued = true;
+    this.syncChain = this.syncChain.then(async () => {
+      this.syncQueued = false;
       try {
-        await this.#sync();
+        await this.sync();
       } catch (error) {
-        this.#options.context.logger.warn({ rung: this.rung, error: errorMessage(error) }, 'playlist sync failed; the next change retries it');
+        this.options.context.logger.warn({ rung: this.rung, error: errorMessage(error) }, 'playlist sync failed; the next change retries it');
       }
     });
   }
@@ -107,128 +108,128 @@ export class VariantUploader {
   /** Resolves when no sync is queued or running and every started upload has settled. */
   async idle(): Promise<void> {
     for (;;) {
-      const chain = this.#syncChain;
+      const chain = this.syncChain;
       await chain;
-      await Promise.allSettled([...this.#uploads.values()]);
-      if (chain === this.#syncChain && !this.#syncQueued) return;
+      await Promise.allSettled([...this.uploads.values()]);
+      if (chain === this.syncChain && !this.syncQueued) return;
     }
   }
 
   /** Live: publishes the window once more, with EXT-X-ENDLIST (the event is over). */
   async publishEnd(): Promise<void> {
-    const window = this.#options.window;
+    const window = this.options.window;
     if (!window || window.lastMsn === undefined) return;
-    await this.#putPlaylist(window.render({ endList: true }), { endList: true, mediaSequence: window.firstMsn ?? 0, lastMsn: window.lastMsn, segments: window.entries().length });
+    await this.putPlaylist(window.render({ endList: true }), { endList: true, mediaSequence: window.firstMsn ?? 0, lastMsn: window.lastMsn, segments: window.entries().length });
   }
 
-  #key(name: string): string {
-    return joinKey(this.#options.keyPrefix, name);
+  private key(name: string): string {
+    return joinKey(this.options.keyPrefix, name);
   }
 
-  #ensureUpload(name: string): Promise<void> {
-    const existing = this.#uploads.get(name);
+  private ensureUpload(name: string): Promise<void> {
+    const existing = this.uploads.get(name);
     if (existing) return existing;
-    const upload = this.#uploadSegment(name);
-    this.#uploads.set(name, upload);
+    const upload = this.uploadSegment(name);
+    this.uploads.set(name, upload);
     upload.catch(() => {
       // Let a later sync try again.
-      if (this.#uploads.get(name) === upload) this.#uploads.delete(name);
+      if (this.uploads.get(name) === upload) this.uploads.delete(name);
     });
     return upload;
   }
 
-  async #uploadSegment(name: string): Promise<void> {
-    const path = join(this.#options.dir, name);
+  private async uploadSegment(name: string): Promise<void> {
+    const path = join(this.options.dir, name);
     const body = await readFile(path);
-    const key = this.#key(name);
-    const ms = await putObject(this.#options.context, { kind: 'segment', key, body, budgetSec: this.#options.segmentDurationSec });
-    this.#unlisted.add(name);
+    const key = this.key(name);
+    const ms = await putObject(this.options.context, { kind: 'segment', key, body, budgetSec: this.options.segmentDurationSec });
+    this.unlisted.add(name);
     await unlink(path).catch(() => undefined);
-    this.#options.context.emit('segment', { rung: this.rung, key, bytes: body.length, ms });
+    this.options.context.emit('segment', { rung: this.rung, key, bytes: body.length, ms });
   }
 
-  async #uploadInit(localName: string, storeName: string): Promise<void> {
-    if (this.#initUploaded === storeName) return;
-    const body = await readFile(join(this.#options.dir, localName));
-    await putObject(this.#options.context, { kind: 'init', key: this.#key(storeName), body });
-    this.#initUploaded = storeName;
+  private async uploadInit(localName: string, storeName: string): Promise<void> {
+    if (this.initUploaded === storeName) return;
+    const body = await readFile(join(this.options.dir, localName));
+    await putObject(this.options.context, { kind: 'init', key: this.key(storeName), body });
+    this.initUploaded = storeName;
   }
 
-  async #sync(): Promise<void> {
-    const text = await readFile(join(this.#options.dir, MEDIA_PLAYLIST_NAME), 'utf8').catch(() => undefined);
-    if (text === undefined || text === this.#lastText) return;
+  private async sync(): Promise<void> {
+    const text = await readFile(join(this.options.dir, MEDIA_PLAYLIST_NAME), 'utf8').catch(() => undefined);
+    if (text === undefined || text === this.lastText) return;
     const parsed = parseMediaPlaylist(text);
     if (!parsed.ok) {
-      this.#options.context.logger.warn({ rung: this.rung, error: parsed.error.message }, 'ffmpeg wrote a playlist we cannot read');
-      this.#lastText = text;
+      this.options.context.logger.warn({ rung: this.rung, error: parsed.error.message }, 'ffmpeg wrote a playlist we cannot read');
+      this.lastText = text;
       return;
     }
-    if (this.#options.window) await this.#syncLive(parsed.value);
-    else await this.#syncVod(parsed.value, text);
-    this.#lastText = text;
+    if (this.options.window) await this.syncLive(parsed.value);
+    else await this.syncVod(parsed.value, text);
+    this.lastText = text;
   }
 
-  async #syncLive(playlist: MediaPlaylist): Promise<void> {
-    const window = this.#options.window as LiveWindow;
+  private async syncLive(playlist: MediaPlaylist): Promise<void> {
+    const window = this.options.window as LiveWindow;
     const last = window.lastMsn;
     const fresh = playlist.segments.filter((segment) => last === undefined || segment.msn > last);
     if (fresh.length === 0) return;
     const localMap = fresh.find((segment) => segment.mapUri !== undefined)?.mapUri;
-    const storeMap = localMap === undefined ? undefined : initStoreName(localMap, this.#runStart);
-    if (localMap !== undefined && storeMap !== undefined) await this.#uploadInit(localMap, storeMap);
-    await Promise.all(fresh.map((segment) => this.#ensureUpload(segment.uri)));
+    const storeMap = localMap === undefined ? undefined : initStoreName(localMap, this.runStart);
+    if (localMap !== undefined && storeMap !== undefined) await this.uploadInit(localMap, storeMap);
+    await Promise.all(fresh.map((segment) => this.ensureUpload(segment.uri)));
 
     const before = window.durationSec();
-    const renamed = playlist.segments.map((segment) => ({ ...segment, mapUri: segment.mapUri === undefined ? undefined : initStoreName(segment.mapUri, this.#runStart) }));
+    const renamed = playlist.segments.map((segment) => ({ ...segment, mapUri: segment.mapUri === undefined ? undefined : initStoreName(segment.mapUri, this.runStart) }));
     const { evicted } = window.merge({ ...playlist, segments: renamed });
-    await this.#putPlaylist(window.render(), { endList: false, mediaSequence: window.firstMsn ?? 0, lastMsn: window.lastMsn, segments: window.entries().length });
-    for (const segment of fresh) this.#unlisted.delete(segment.uri);
-    this.#forgetBefore(window.firstMsn ?? 0);
+    await this.putPlaylist(window.render(), { endList: false, mediaSequence: window.firstMsn ?? 0, lastMsn: window.lastMsn, segments: window.entries().length });
+    for (const segment of fresh) this.unlisted.delete(segment.uri);
+    this.forgetBefore(window.firstMsn ?? 0);
 
-    const now = this.#options.context.clock();
+    const now = this.options.context.clock();
     const listed = Math.max(before, window.durationSec());
     for (const gone of evicted) {
       for (const uri of [gone.uri, gone.mapUri]) {
-        if (uri !== undefined && !window.references(uri)) this.#options.expire(this.#key(uri), now + gracePeriodMs(gone.durationSec, listed));
+        if (uri !== undefined && !window.references(uri)) this.options.expire(this.key(uri), now + gracePeriodMs(gone.durationSec, listed));
       }
     }
     // Uploaded early but skipped (a playlist version we never saw): it can no longer be listed.
-    for (const name of this.#unlisted) {
+    for (const name of this.unlisted) {
       const msn = segmentNumber(name);
       if (msn === undefined || msn > (window.lastMsn ?? -1) || window.references(name)) continue;
-      this.#unlisted.delete(name);
-      this.#options.expire(this.#key(name), now + gracePeriodMs(this.#options.segmentDurationSec, listed));
+      this.unlisted.delete(name);
+      this.options.expire(this.key(name), now + gracePeriodMs(this.options.segmentDurationSec, listed));
     }
   }
 
   /** Drops the bookkeeping of uploads that slid out of the window (a live run can last for days). */
-  #forgetBefore(firstMsn: number): void {
-    for (const name of this.#uploads.keys()) {
+  private forgetBefore(firstMsn: number): void {
+    for (const name of this.uploads.keys()) {
       const msn = segmentNumber(name);
-      if (msn !== undefined && msn < firstMsn) this.#uploads.delete(name);
+      if (msn !== undefined && msn < firstMsn) this.uploads.delete(name);
     }
   }
 
-  async #syncVod(playlist: MediaPlaylist, text: string): Promise<void> {
-    const uploads = playlist.segments.map((segment) => this.#ensureUpload(segment.uri));
+  private async syncVod(playlist: MediaPlaylist, text: string): Promise<void> {
+    const uploads = playlist.segments.map((segment) => this.ensureUpload(segment.uri));
     // A VOD playlist is published once, complete: PLAYLIST-TYPE:VOD promises it never changes.
     if (!playlist.endList) {
       await Promise.allSettled(uploads);
       return;
     }
     const map = playlist.segments.find((segment) => segment.mapUri !== undefined)?.mapUri;
-    if (map !== undefined) await this.#uploadInit(map, map);
+    if (map !== undefined) await this.uploadInit(map, map);
     await Promise.all(uploads);
     const lastMsn = playlist.segments.at(-1)?.msn;
-    await this.#putPlaylist(text, { endList: true, mediaSequence: playlist.mediaSequence, lastMsn, segments: playlist.segments.length });
-    this.#unlisted.clear();
-    this.#finalPublished = true;
+    await this.putPlaylist(text, { endList: true, mediaSequence: playlist.mediaSequence, lastMsn, segments: playlist.segments.length });
+    this.unlisted.clear();
+    this.finalPublished = true;
   }
 
-  async #putPlaylist(body: string, facts: { endList: boolean; mediaSequence: number; lastMsn: number | undefined; segments: number }): Promise<void> {
-    const key = this.#key(MEDIA_PLAYLIST_NAME);
-    await putObject(this.#options.context, { kind: 'playlist', key, body });
-    this.#published += 1;
-    this.#options.context.emit('playlist', { rung: this.rung, key, ...facts });
+  private async putPlaylist(body: string, facts: { endList: boolean; mediaSequence: number; lastMsn: number | undefined; segments: number }): Promise<void> {
+    const key = this.key(MEDIA_PLAYLIST_NAME);
+    await putObject(this.options.context, { kind: 'playlist', key, body });
+    this.publishedCount += 1;
+    this.options.context.emit('playlist', { rung: this.rung, key, ...facts });
   }
 }
