@@ -4,7 +4,7 @@
  * only through their index.ts; the composed configuration, the CLI and the
  * local stack stand above every component and nothing below imports them.
  */
-const components = '(origin-store|edge-registry|edge|transcoder|rewriter|autoscaler|dashboard)';
+const components = '(origin-store|edge-registry|edge-health|edge|transcoder|rewriter|autoscaler|dashboard)';
 
 export default {
   forbidden: [

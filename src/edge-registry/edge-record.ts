@@ -58,8 +58,20 @@ export const edgeRecordSchema = z.object({
    * gets no new work until the agent sees it pass again.
    */
   state: z.enum(['active', 'draining', 'unhealthy']),
-  /** Why the agent judged the edge unhealthy, for operators. */
+  /** Why the edge is unhealthy (its agent's self-check, or the viewers' probes), for operators. */
   problem: z.string().max(300).optional(),
+  /**
+   * The outside-in prober's verdict, folded in by readers (withProbeVerdict in
+   * probe-verdict.ts); agents do not write it.
+   */
+  probe: z
+    .object({
+      verdict: z.enum(['up', 'slow', 'down']),
+      rttMs: z.number().min(0).nullable(),
+      since: z.int().min(0),
+      detail: z.string().max(200).optional(),
+    })
+    .optional(),
   load: z.object({
     activeConnections: count,
     requestsPerSec: rate,

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { EdgeRecord } from './edge-record.js';
 import { FleetSnapshot, type FleetChange } from './fleet-snapshot.js';
-import type { RegistryEvent } from './registry-events.js';
+import type { RecordEvent } from './registry-events.js';
 import { edgeRecord } from './test-support/records.js';
 
 const TTL = 3_000;
 const T0 = 1_700_000_000_000;
 const live = { now: T0, clock: true };
 
-const beat = (id: string, at: number, overrides: Partial<EdgeRecord> = {}): RegistryEvent => ({
+const beat = (id: string, at: number, overrides: Partial<EdgeRecord> = {}): RecordEvent => ({
   v: 1,
   type: 'heartbeat',
   record: edgeRecord(id, { heartbeatAt: at, ...overrides }),

@@ -4,7 +4,7 @@
  * timers; registry-view.ts does the I/O and turns changes into emitted events.
  */
 import type { EdgeRecord } from './edge-record.js';
-import type { RegistryEvent } from './registry-events.js';
+import type { RecordEvent } from './registry-events.js';
 
 /** Why an edge left the view: deregistered, heartbeat too old on the local clock, or no valid record in Redis. */
 export type RemovalReason = 'leave' | 'expired' | 'missing';
@@ -81,7 +81,7 @@ export class FleetSnapshot {
     return earliest;
   }
 
-  applyEvent(event: RegistryEvent, options: ApplyOptions): FleetChange[] {
+  applyEvent(event: RecordEvent, options: ApplyOptions): FleetChange[] {
     const id = event.type === 'join' || event.type === 'heartbeat' ? event.record.id : event.id;
     const seq = ++this.seq;
     if (event.type !== 'drain') this.recordTouched.set(id, seq);

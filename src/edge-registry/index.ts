@@ -10,6 +10,15 @@ export {
   type EdgeRecordError,
   type EdgeState,
 } from './edge-record.js';
+export {
+  MAX_VERDICT_BYTES,
+  PROBE_VERDICTS,
+  parseProbeVerdict,
+  probeVerdictSchema,
+  withProbeVerdict,
+  type ProbeVerdict,
+  type ProbeVerdictKind,
+} from './probe-verdict.js';
 export { DEFAULT_KEY_PREFIX, registryKeys, type RegistryKeys } from './keys.js';
 export { registryAclRules, type RegistryRole } from './acl-rules.js';
 export { parseRegistryEvent, type RegistryEvent } from './registry-events.js';

@@ -13,8 +13,12 @@ export interface RegistryKeys {
   readonly index: string;
   /** `<p>:edges:draining`: set of ids asked to drain. */
   readonly draining: string;
-  /** `<p>:edges:events`: pub/sub channel of join/heartbeat/leave/drain events. */
+  /** `<p>:edges:events`: pub/sub channel of join/heartbeat/leave/drain/probe events. */
   readonly events: string;
+  /** `<p>:edges:probes`: hash id -> the outside-in prober's JSON verdict. */
+  readonly probes: string;
+  /** `<p>:prober:leader`: the lease that lets one prober probe for everyone. */
+  readonly proberLease: string;
 }
 
 /** @defaultValue prefix 'hlscdn', the `redis.keyPrefix` setting's default */
@@ -33,5 +37,7 @@ export function registryKeys(prefix: string = DEFAULT_KEY_PREFIX): RegistryKeys 
     index: `${prefix}:edges`,
     draining: `${prefix}:edges:draining`,
     events: `${prefix}:edges:events`,
+    probes: `${prefix}:edges:probes`,
+    proberLease: `${prefix}:prober:leader`,
   };
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../core/result.js';
 import { checkSize, describeIssues, edgeIdSchema, edgeRecordSchema, MAX_RECORD_BYTES, parseJson, type EdgeRecordError } from './edge-record.js';
+import { probeVerdictSchema } from './probe-verdict.js';
 
 /** A record plus the envelope. */
 export const MAX_EVENT_BYTES = MAX_RECORD_BYTES + 256;
@@ -21,9 +22,13 @@ export const registryEventSchema = z.discriminatedUnion('type', [
   z.object({ v: z.literal(1), type: z.literal('leave'), id: edgeIdSchema, at }),
   /** Published by requestDrain(). */
   z.object({ v: z.literal(1), type: z.literal('drain'), id: edgeIdSchema, at }),
+  /** Published by publishProbeVerdicts(): the prober's changed verdicts, so readers agree within one probe interval. */
+  z.object({ v: z.literal(1), type: z.literal('probe'), verdicts: z.array(probeVerdictSchema).max(64) }),
 ]);
 
 export type RegistryEvent = z.infer<typeof registryEventSchema>;
+/** The events about records and drain marks: what FleetSnapshot applies (probe verdicts are kept apart). */
+export type RecordEvent = Exclude<RegistryEvent, { type: 'probe' }>;
 
 export function encodeRegistryEvent(event: RegistryEvent): string {
   return JSON.stringify(event);

@@ -6,6 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import { EDGE_ID_PATTERN, parseEdgeRecord, type EdgeRecord, type EdgeRecordError } from './edge-record.js';
+import { parseProbeVerdict, type ProbeVerdict } from './probe-verdict.js';
 import type { RegistryKeys } from './keys.js';
 import { PRUNE_SCRIPT } from './registry-scripts.js';
 
@@ -16,18 +17,25 @@ export interface RegistryRead {
   draining: string[];
   /** Ids with no record left (expired), or drain marks of ids no longer indexed: candidates for the prune. */
   prunable: string[];
+  /** The prober's verdicts by edge id (malformed ones are reported with the records). */
+  probes: Map<string, ProbeVerdict>;
   /** Records that failed validation, for the caller to report. */
   malformed: Array<{ key: string; value: string; error: EdgeRecordError }>;
 }
 
 export async function readRegistry(redis: Redis, keys: RegistryKeys): Promise<RegistryRead> {
-  const replies = await redis.multi().zrange(keys.index, 0, -1).smembers(keys.draining).exec();
+  const replies = await redis.multi().zrange(keys.index, 0, -1).smembers(keys.draining).hgetall(keys.probes).exec();
   const failed = replies?.find(([error]) => error !== null);
   if (!replies || failed) throw failed?.[0] ?? new Error('the resync transaction was discarded');
   const ids = replies[0]?.[1] as string[];
   const draining = (replies[1]?.[1] as string[]).filter((id) => EDGE_ID_PATTERN.test(id));
   const values = ids.length === 0 ? [] : await redis.mget(...ids.map((id) => keys.record(id)));
-  const read: RegistryRead = { records: [], draining, prunable: [], malformed: [] };
+  const read: RegistryRead = { records: [], draining, prunable: [], probes: new Map(), malformed: [] };
+  for (const [id, value] of Object.entries((replies[2]?.[1] ?? {}) as Record<string, string>)) {
+    const parsed = parseProbeVerdict(value);
+    if (parsed.ok && parsed.value.id === id) read.probes.set(id, parsed.value);
+    else read.malformed.push({ key: `${keys.probes} ${id}`, value, error: parsed.ok ? { code: 'invalid-record', message: 'verdict id does not match its field' } : parsed.error });
+  }
   ids.forEach((id, index) => {
     const key = keys.record(id);
     const value = values[index];

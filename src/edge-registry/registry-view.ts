@@ -15,6 +15,7 @@ import type { EdgeRecord } from './edge-record.js';
 import { FleetSnapshot, type FleetChange } from './fleet-snapshot.js';
 import { DEFAULT_KEY_PREFIX, registryKeys, type RegistryKeys } from './keys.js';
 import { openRegistryConnection, type RegistryRedisOptions } from './registry-connection.js';
+import { withProbeVerdict, type ProbeVerdict } from './probe-verdict.js';
 import { parseRegistryEvent } from './registry-events.js';
 import { pruneRegistry, readRegistry, type RegistryRead } from './registry-read.js';
 
@@ -36,6 +37,12 @@ export interface EdgeRegistryViewOptions {
   reconnectGraceMs?: number;
   /** start() fails if Redis cannot be reached within this. @defaultValue 5_000 */
   startTimeoutMs?: number;
+  /**
+   * A probe verdict older than this is ignored: the prober stopped (or lost its
+   * lease without a successor yet), and an old 'down' must not keep a recovered
+   * edge out. @defaultValue 3_000
+   */
+  probeStaleMs?: number;
   /** Local clock, ms since the epoch (compared with the writers' heartbeatAt). @defaultValue Date.now */
   now?: () => number;
   logger?: Logger;
@@ -68,6 +75,9 @@ export class EdgeRegistryView extends EventEmitter<EdgeRegistryViewEvents> {
   private readonly subscriber: Redis;
   private readonly keys: RegistryKeys;
   private readonly fleet: FleetSnapshot;
+  /** The prober's latest verdict per edge, from resyncs and probe events. */
+  private probes = new Map<string, ProbeVerdict>();
+  private readonly probeStaleMs: number;
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly resyncIntervalMs: number;
@@ -93,6 +103,7 @@ export class EdgeRegistryView extends EventEmitter<EdgeRegistryViewEvents> {
     const ttlMs = options.ttlMs ?? 3_000;
     this.fleet = new FleetSnapshot({ ttlMs });
     this.resyncIntervalMs = options.resyncIntervalMs ?? 2_000;
+    this.probeStaleMs = options.probeStaleMs ?? 3_000;
     this.graceMs = options.reconnectGraceMs ?? 2 * ttlMs;
     this.startTimeoutMs = options.startTimeoutMs ?? 5_000;
     this.now = options.now ?? Date.now;
@@ -117,7 +128,7 @@ export class EdgeRegistryView extends EventEmitter<EdgeRegistryViewEvents> {
     const now = this.now();
     const connected = this.isConnected();
     return {
-      edges: this.fleet.edges({ now, clock: this.clockApplies(now) }),
+      edges: this.fleet.edges({ now, clock: this.clockApplies(now) }).map((edge) => withProbeVerdict(edge, this.probes.get(edge.id), now, this.probeStaleMs)),
       updatedAt: this.updatedAt,
       ageMs: this.updatedAt === 0 ? Number.POSITIVE_INFINITY : now - this.updatedAt,
       connected,
@@ -229,6 +240,7 @@ export class EdgeRegistryView extends EventEmitter<EdgeRegistryViewEvents> {
     const now = this.now();
     this.synced = this.linkUp();
     this.updatedAt = now;
+    this.mergeProbes(read.probes);
     const changes = this.fleet.applyResync(token, read, { now, clock: this.clockApplies(now), keepMissing: now < this.graceUntil });
     this.apply(changes);
     if (this.clockApplies(now)) this.apply(this.fleet.expire(now));
@@ -252,8 +264,28 @@ export class EdgeRegistryView extends EventEmitter<EdgeRegistryViewEvents> {
     }
     const now = this.now();
     this.updatedAt = now;
-    this.apply(this.fleet.applyEvent(parsed.value, { now, clock: this.clockApplies(now) }));
+    const event = parsed.value;
+    if (event.type === 'probe') {
+      for (const verdict of event.verdicts) this.keepNewer(verdict);
+      return;
+    }
+    this.apply(this.fleet.applyEvent(event, { now, clock: this.clockApplies(now) }));
     this.scheduleExpiry();
+  }
+
+  /** A resync's verdicts replace the map, except where an event already brought a newer one. */
+  private mergeProbes(read: ReadonlyMap<string, ProbeVerdict>): void {
+    const merged = new Map(read);
+    for (const [id, mine] of this.probes) {
+      const theirs = merged.get(id);
+      if (theirs && mine.checkedAt > theirs.checkedAt) merged.set(id, mine);
+    }
+    this.probes = merged;
+  }
+
+  private keepNewer(verdict: ProbeVerdict): void {
+    const known = this.probes.get(verdict.id);
+    if (!known || verdict.checkedAt >= known.checkedAt) this.probes.set(verdict.id, verdict);
   }
 
   /** Warns once per malformed key and value (not once per resync); forgets keys that were fixed or removed. */

@@ -12,6 +12,7 @@ import { checkSize, edgeIdSchema, MAX_RECORD_BYTES, validateEdgeRecord, type Edg
 import { DEFAULT_KEY_PREFIX, registryKeys, type RegistryKeys } from './keys.js';
 import { openRegistryConnection, type RegistryRedisOptions } from './registry-connection.js';
 import { encodeRegistryEvent } from './registry-events.js';
+import { probeVerdictSchema, type ProbeVerdict } from './probe-verdict.js';
 import { REQUEST_DRAIN_SCRIPT } from './registry-scripts.js';
 
 export interface EdgeRegistryWriterOptions {
@@ -106,6 +107,29 @@ export class EdgeRegistryWriter {
     }
     if (reply === -1) throw new HlscdnError('not-found', `cannot drain edge ${describeId(id)}: it is not registered (no live record)`, { details: { id } });
     return { alreadyRequested: reply === 0 };
+  }
+
+  /**
+   * Stores the prober's verdicts (one hash field each) and announces them, in
+   * one MULTI; `forget` removes the verdicts of edges that left. Events carry at
+   * most 64 verdicts each, so a large fleet's refresh is several messages.
+   */
+  async publishProbeVerdicts(verdicts: readonly ProbeVerdict[], forget: readonly string[] = []): Promise<void> {
+    const what = 'probe verdicts';
+    for (const verdict of verdicts) {
+      const valid = probeVerdictSchema.safeParse(verdict);
+      if (!valid.success) throw new HlscdnError('invalid-input', `${what} refused, nothing written: ${valid.error.issues[0]?.message ?? 'invalid'}`);
+    }
+    for (const id of forget) this.checkId(id, what);
+    if (verdicts.length === 0 && forget.length === 0) return;
+    await this.exec(what, (multi) => {
+      if (verdicts.length > 0) multi.hset(this.keys.probes, Object.fromEntries(verdicts.map((v) => [v.id, JSON.stringify(v)])));
+      if (forget.length > 0) multi.hdel(this.keys.probes, ...forget);
+      for (let i = 0; i < verdicts.length; i += 64) {
+        multi.publish(this.keys.events, encodeRegistryEvent({ v: 1, type: 'probe', verdicts: verdicts.slice(i, i + 64) }));
+      }
+      return multi;
+    });
   }
 
   /** Closes the connection; records stay until they expire (call deregister first to leave at once). Idempotent. */
