@@ -58,6 +58,25 @@ export const rewriterSchema = z.object({
   signatureBucketSec: z.int().min(1).default(60),
   /** Access-Control-Allow-Origin on every response, errors included. */
   corsOrigin: z.string().min(1).default('*'),
+  /**
+   * Outside-in probes of the edges (src/edge-health): one rewriter at a time (a
+   * Redis lease) asks every edge's health path at its public URL; a hung or
+   * dead edge leaves every rewriter's answers within about
+   * timeoutMs + (fall - 1) x intervalMs. Probe load per edge: 1000 / intervalMs
+   * requests a second, however many rewriters run.
+   */
+  probe: z
+    .object({
+      enabled: z.boolean().default(true),
+      intervalMs: z.int().min(50).max(60_000).default(250),
+      /** Deadline of one probe: above the edges' normal time to first byte from here. */
+      timeoutMs: z.int().min(20).max(60_000).default(400),
+      /** Failed probes in a row that take an edge out. */
+      fall: z.int().min(1).max(20).default(2),
+      /** Good probes in a row that bring it back. */
+      rise: z.int().min(1).max(20).default(2),
+    })
+    .prefault({}),
   cache: z
     .object({
       /** Master playlists: how long the rewriter keeps one, and viewers' max-age. */

@@ -191,6 +191,7 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
         bytesSent: Number(entry.bytesSent) || 0,
         cacheStatus,
         upstreamError: isUpstreamError({ status, upstreamStatus, cacheStatus }),
+        serverError: status >= 500,
       });
     }
   }
@@ -215,7 +216,7 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
 
   private judgeHealth(canary: CanaryOutcome): void {
     const figures = this.window.figures(this.now());
-    const verdict = judgeSelfCheck({ canary, requests: figures.requests, upstreamErrors: figures.upstreamErrors }, { timeoutMs: this.checkTimeoutMs });
+    const verdict = judgeSelfCheck({ canary, requests: figures.requests, serverErrors: figures.serverErrors }, { timeoutMs: this.checkTimeoutMs });
     if (verdict.healthy !== this.health.healthy) {
       if (verdict.healthy) this.options.logger.info('self-check passes again: the edge takes new work');
       else this.options.logger.warn({ reason: verdict.reason }, 'self-check failed: the edge reports itself unhealthy');

@@ -23,7 +23,7 @@ describe('LoadWindow', () => {
     expect(figures.requestsPerSec).toBeCloseTo(1 / 5);
     expect(figures.cacheHitRatio).toBe(0);
     expect(figures.upstreamErrors).toBe(1);
-    expect(window.figures(20_000)).toEqual({ requests: 0, requestsPerSec: 0, egressBytesPerSec: 0, cacheHitRatio: 0, upstreamErrors: 0 });
+    expect(window.figures(20_000)).toEqual({ requests: 0, requestsPerSec: 0, egressBytesPerSec: 0, cacheHitRatio: 0, upstreamErrors: 0, serverErrors: 0 });
   });
 
   it('counts only cache lookups in the hit ratio', () => {

@@ -13,6 +13,8 @@ export interface LoadSample {
   cacheStatus: string;
   /** True when an origin answered 5xx or could not be reached. */
   upstreamError: boolean;
+  /** True when the viewer got a 5xx (an upstream failure nginx could not cover with a stale copy). */
+  serverError?: boolean;
 }
 
 export interface LoadFigures {
@@ -24,6 +26,8 @@ export interface LoadFigures {
   cacheHitRatio: number;
   /** Upstream failures counted over the window. */
   upstreamErrors: number;
+  /** Answers with a 5xx status over the window: what viewers saw fail. */
+  serverErrors: number;
 }
 
 interface Bucket {
@@ -33,6 +37,7 @@ interface Bucket {
   lookups: number;
   hits: number;
   upstreamErrors: number;
+  serverErrors: number;
 }
 
 /** Served from cache without asking the origin. STALE and UPDATING are answers from cache too. */
@@ -50,7 +55,7 @@ export class LoadWindow {
     const second = Math.floor(sample.atMs / 1000);
     let bucket = this.buckets.find((b) => b.second === second);
     if (!bucket) {
-      bucket = { second, requests: 0, bytes: 0, lookups: 0, hits: 0, upstreamErrors: 0 };
+      bucket = { second, requests: 0, bytes: 0, lookups: 0, hits: 0, upstreamErrors: 0, serverErrors: 0 };
       this.buckets.push(bucket);
       this.buckets.sort((a, b) => a.second - b.second);
     }
@@ -59,6 +64,7 @@ export class LoadWindow {
     if (lookupStatuses.has(sample.cacheStatus)) bucket.lookups++;
     if (hitStatuses.has(sample.cacheStatus)) bucket.hits++;
     if (sample.upstreamError) bucket.upstreamErrors++;
+    if (sample.serverError) bucket.serverErrors++;
   }
 
   figures(nowMs: number): LoadFigures {
@@ -69,12 +75,14 @@ export class LoadWindow {
     let lookups = 0;
     let hits = 0;
     let upstreamErrors = 0;
+    let serverErrors = 0;
     for (const b of this.buckets) {
       requests += b.requests;
       bytes += b.bytes;
       lookups += b.lookups;
       hits += b.hits;
       upstreamErrors += b.upstreamErrors;
+      serverErrors += b.serverErrors;
     }
     const seconds = this.windowMs / 1000;
     return {
@@ -83,6 +91,7 @@ export class LoadWindow {
       egressBytesPerSec: bytes / seconds,
       cacheHitRatio: lookups === 0 ? 0 : hits / lookups,
       upstreamErrors,
+      serverErrors,
     };
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The agent's verdict on its own edge, as pure logic: nginx must answer the
  * canary (a small object fetched through the viewer-facing port and the cache
- * path, like a segment) in time, and the share of requests nginx could not get
- * from the origin must not be most of them. A heartbeat proves that the agent
+ * path, like a segment) in time, and most of its answers must not be 5xx (an
+ * origin failure nginx covered with a stale copy is not the edge's fault, and
+ * does not count). A heartbeat proves that the agent
  * runs; this proves that nginx serves. The I/O is in edge-agent.ts.
  */
 
@@ -11,18 +12,18 @@ export type CanaryOutcome = { ok: true; status: number; ttfbMs: number } | { ok:
 
 export interface SelfCheckInput {
   canary: CanaryOutcome;
-  /** Requests and upstream failures over the agent's load window. */
+  /** Requests and 5xx answers over the agent's load window. */
   requests: number;
-  upstreamErrors: number;
+  serverErrors: number;
 }
 
 export interface SelfCheckPolicy {
   /** A canary slower than this counts as failed (it was also aborted at this deadline). */
   timeoutMs: number;
-  /** Upstream failures are judged only above this many requests, so one failed miss on a quiet edge is not an outage. @defaultValue 10 */
+  /** 5xx answers are judged only above this many requests, so one failed miss on a quiet edge is not an outage. @defaultValue 10 */
   minRequests?: number;
-  /** Share of requests with an upstream failure at which the edge is unhealthy. @defaultValue 0.5 */
-  maxUpstreamErrorRatio?: number;
+  /** Share of 5xx answers at which the edge is unhealthy. @defaultValue 0.5 */
+  maxServerErrorRatio?: number;
 }
 
 export type SelfCheckVerdict = { healthy: true } | { healthy: false; reason: string };
@@ -34,9 +35,9 @@ export function judgeSelfCheck(input: SelfCheckInput, policy: SelfCheckPolicy): 
   if (canary.status >= 500) return { healthy: false, reason: `canary answered ${canary.status}` };
   if (canary.ttfbMs > policy.timeoutMs) return { healthy: false, reason: `canary took ${Math.round(canary.ttfbMs)} ms (limit ${policy.timeoutMs} ms)` };
   const minRequests = policy.minRequests ?? 10;
-  const maxRatio = policy.maxUpstreamErrorRatio ?? 0.5;
-  if (input.requests >= minRequests && input.upstreamErrors / input.requests >= maxRatio) {
-    return { healthy: false, reason: `${input.upstreamErrors} of ${input.requests} requests failed upstream` };
+  const maxRatio = policy.maxServerErrorRatio ?? 0.5;
+  if (input.requests >= minRequests && input.serverErrors / input.requests >= maxRatio) {
+    return { healthy: false, reason: `${input.serverErrors} of ${input.requests} answers were 5xx` };
   }
   return { healthy: true };
 }

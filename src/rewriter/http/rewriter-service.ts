@@ -1,11 +1,15 @@
 /**
  * Starts the rewriter: the registry view (its own, unless one is passed in),
- * the Hono app behind the hot-answer fast path (core/http/serve.ts fastPath), and a
- * close() that stops both, once.
+ * with it the outside-in edge prober (which probes only while this rewriter
+ * holds the prober lease), the Hono app behind the hot-answer fast path
+ * (core/http/serve.ts fastPath), and a close() that stops them all, once.
  */
+import type { Registry } from 'prom-client';
 import type { Logger } from '../../core/logger.js';
 import { createMetricsRegistry } from '../../core/metrics.js';
-import { EdgeRegistryView, type RegistryRedisOptions } from '../../edge-registry/index.js';
+import { LeaderLease } from '../../core/redis/index.js';
+import { EdgeProber } from '../../edge-health/index.js';
+import { EdgeRegistryView, EdgeRegistryWriter, registryKeys, type RegistryRedisOptions } from '../../edge-registry/index.js';
 import type { RewriterConfig, RewriterSigning } from '../config.js';
 import type { FleetSource } from '../targeting/index.js';
 import { HotAnswers } from './hot-answers.js';
@@ -42,19 +46,26 @@ export interface RunningRewriter {
 
 export async function startRewriter(options: StartRewriterOptions): Promise<RunningRewriter> {
   const { rewriter, logger } = options;
+  const metrics = createMetricsRegistry({ service: 'rewriter' });
   let ownView: EdgeRegistryView | undefined;
   let fleet: FleetSource;
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
   if ('view' in options.registry) fleet = options.registry.view;
   else {
     ownView = new EdgeRegistryView({ redis: options.registry.redis, keyPrefix: options.registry.keyPrefix, ttlMs: options.registry.ttlMs, logger });
+    const view = ownView;
+    stops.push(() => view.close());
     // Rejects (unavailable, unauthorized) and closes the view when Redis cannot be reached at start.
     await ownView.start();
     fleet = ownView;
+    if (rewriter.probe.enabled) stops.push(...(await startProber({ rewriter, redis: options.registry.redis, keyPrefix: options.registry.keyPrefix, view, logger, metrics })));
   }
-  const view = ownView;
   try {
     const hotAnswers = new HotAnswers({ varyHeader: rewriter.zoneHeader, now: Date.now });
-    const app = createRewriterApp({ config: rewriter, signing: options.signing, fleet, logger, registry: createMetricsRegistry({ service: 'rewriter' }), hotAnswers });
+    const app = createRewriterApp({ config: rewriter, signing: options.signing, fleet, logger, registry: metrics, hotAnswers });
     const server = await startHttpServer(app, { host: rewriter.host, port: rewriter.port, fastPath: (req, res) => hotAnswers.tryServe(req, res) });
     logger.info({ url: server.url, origin: rewriter.originUrl, mode: rewriter.mode, signed: options.signing.secret !== undefined }, 'rewriter listening');
     let closing: Promise<void> | undefined;
@@ -64,11 +75,50 @@ export async function startRewriter(options: StartRewriterOptions): Promise<Runn
       close: () =>
         (closing ??= (async () => {
           await server.close();
-          await view?.close();
+          await stopAll();
         })()),
     };
   } catch (error) {
-    await view?.close();
+    await stopAll();
     throw error;
   }
+}
+
+interface ProberParts {
+  rewriter: RewriterConfig;
+  redis: RegistryRedisOptions;
+  keyPrefix: string | undefined;
+  view: EdgeRegistryView;
+  logger: Logger;
+  metrics: Registry;
+}
+
+/** The prober, its lease and the writer it publishes verdicts with; returns how to stop them, in order. */
+async function startProber(parts: ProberParts): Promise<Array<() => Promise<void>>> {
+  const { probe } = parts.rewriter;
+  const keys = registryKeys(parts.keyPrefix);
+  const writer = new EdgeRegistryWriter({ redis: { ...parts.redis, name: 'hlscdn-prober' }, keyPrefix: parts.keyPrefix, logger: parts.logger });
+  // Short enough that a dead prober is replaced within a few seconds; its verdicts go stale in the views meanwhile.
+  const lease = new LeaderLease({ redis: { ...parts.redis, name: 'hlscdn-prober-lease' }, key: keys.proberLease, ttlMs: 3_000, logger: parts.logger });
+  const stops: Array<() => Promise<void>> = [() => writer.close()];
+  try {
+    await lease.start();
+  } catch (error) {
+    await writer.close();
+    throw error;
+  }
+  stops.push(() => lease.close());
+  const prober = new EdgeProber({
+    fleet: parts.view,
+    sink: writer,
+    leadership: lease,
+    intervalMs: probe.intervalMs,
+    timeoutMs: probe.timeoutMs,
+    policy: { fall: probe.fall, rise: probe.rise },
+    logger: parts.logger,
+    metrics: parts.metrics,
+  });
+  prober.start();
+  stops.push(() => prober.close());
+  return stops;
 }

@@ -31,7 +31,19 @@ describe('fleetState', () => {
   it('falls back when no edge is active with a positive weight', () => {
     expect(fleetState({ edges: [], ageMs: 0, connected: true }, options)).toEqual({ usable: false, reason: 'no-live-edge' });
     expect(fleetState({ edges: [edgeRecord('e1', { state: 'draining' })], ageMs: 0, connected: true }, options)).toEqual({ usable: false, reason: 'no-live-edge' });
-    expect(fleetState({ edges: [edgeRecord('e1', { state: 'unhealthy' })], ageMs: 0, connected: true }, options)).toEqual({ usable: false, reason: 'no-live-edge' });
+  });
+
+  it('gives unhealthy edges no new work while a healthy one exists, and uses them all when every edge is unhealthy (panic)', () => {
+    const mixed = fleetState({ edges: [edgeRecord('e1', { state: 'unhealthy' }), edgeRecord('e2')], ageMs: 0, connected: true }, options);
+    expect(mixed.usable && mixed.candidates.map((c) => `${c.id}:${c.state}`)).toEqual(['e1:unhealthy', 'e2:active']);
+    const all = fleetState({ edges: [edgeRecord('e1', { state: 'unhealthy' }), edgeRecord('e2', { state: 'unhealthy' })], ageMs: 0, connected: true }, options);
+    expect(all.usable && all.candidates.map((c) => `${c.id}:${c.state}`)).toEqual(['e1:active', 'e2:active']);
+  });
+
+  it('gives a slow edge a fifth of its weight', () => {
+    const slow = edgeRecord('e1', { probe: { verdict: 'slow', rttMs: 300, since: 0 } });
+    const state = fleetState({ edges: [slow, edgeRecord('e2')], ageMs: 0, connected: true }, options);
+    expect(state.usable && state.candidates.map((c) => c.weight)).toEqual([slow.capacity.weight * 0.2, 1]);
   });
 
   it('changes the version with anything that changes a rewrite, and only then', () => {

@@ -41,8 +41,16 @@ export interface UsableFleet {
 
 export type FleetState = UsableFleet | { usable: false; reason: FallbackReason };
 
+/**
+ * Share of new work a slow edge keeps (the probes judged it well behind the
+ * fleet's median round trip): its weight is scaled by this, so rendezvous
+ * hashing gives it fewer new keys while its cache still serves the ones it has.
+ */
+export const SLOW_EDGE_WEIGHT_FACTOR = 0.2;
+
 export function edgeCandidate(record: EdgeRecord): EdgeCandidate {
-  const candidate: EdgeCandidate = { id: record.id, weight: record.capacity.weight, state: record.state, load: record.load.requestsPerSec };
+  const weight = record.probe?.verdict === 'slow' ? record.capacity.weight * SLOW_EDGE_WEIGHT_FACTOR : record.capacity.weight;
+  const candidate: EdgeCandidate = { id: record.id, weight, state: record.state, load: record.load.requestsPerSec };
   if (record.zone !== undefined) candidate.zone = record.zone;
   return candidate;
 }
@@ -52,7 +60,7 @@ const MAX_PLAIN_VERSION = 256;
 
 function fleetVersion(records: readonly EdgeRecord[]): string {
   const plain = records
-    .map((r) => `${r.id} ${r.url} ${r.capacity.weight} ${r.state} ${r.zone ?? ''} ${r.load.requestsPerSec}`)
+    .map((r) => `${r.id} ${r.url} ${r.capacity.weight} ${r.state} ${r.probe?.verdict ?? ''} ${r.zone ?? ''} ${r.load.requestsPerSec}`)
     .join('\n');
   return plain.length <= MAX_PLAIN_VERSION ? plain : createHash('sha1').update(plain).digest('base64url');
 }
@@ -66,11 +74,19 @@ export interface FleetStateOptions {
  * Usable edges, or why there are none: the snapshot is too old (Redis unreachable for
  * longer than maxSnapshotAgeMs; a younger one is still used, see docs/edge-registry.md
  * "While Redis is unreachable") or no edge is active with a positive weight.
+ *
+ * Unhealthy edges get no new work while at least one edge is healthy. When every
+ * edge is unhealthy at once the cause is most likely shared (an origin outage
+ * fails every canary), so they are used as if healthy: an edge with a warm cache
+ * beats sending every viewer to the origin (Envoy's "panic" rule).
  */
 export function fleetState(view: FleetView, options: FleetStateOptions): FleetState {
   if (!(view.ageMs <= options.maxSnapshotAgeMs)) return { usable: false, reason: 'registry-stale' };
-  const candidates = view.edges.map(edgeCandidate);
-  if (eligibleEdges(candidates).length === 0) return { usable: false, reason: 'no-live-edge' };
+  let candidates = view.edges.map(edgeCandidate);
+  if (eligibleEdges(candidates).length === 0) {
+    candidates = candidates.map((c) => (c.state === 'unhealthy' ? { ...c, state: 'active' } : c));
+    if (eligibleEdges(candidates).length === 0) return { usable: false, reason: 'no-live-edge' };
+  }
   return {
     usable: true,
     candidates,
