@@ -1,6 +1,8 @@
-// Public surface of the autoscaler: the service `hlscdn autoscaler` runs, its
-// configuration section, the loop, the leader lease, the actuators and the
-// status API. The pure policy is in ./policy.
+/**
+ * Public surface of the autoscaler: the service `hlscdn autoscaler` runs, its
+ * configuration section, the loop, the leader lease, the actuators and the
+ * status API. The pure policy is in ./policy.
+ */
 export { autoscalerSchema, toPolicyConfig, type AutoscalerConfig, type LocalActuatorConfig, type TerraformActuatorConfig } from './config.js';
 export { autoscalerKeys, type AutoscalerKeys } from './keys.js';
 export { Autoscaler, type AutoscalerOptions, type AutoscalerEvents } from './loop/autoscaler.js';

@@ -1,7 +1,7 @@
 /**
  * One error taxonomy for hlscdn: a stable machine-readable `code`, a message a
  * person can act on, and the `cause` that led to it. HTTP statuses are chosen
- * at the edge of the system (see `http/error-handler.ts`), never here.
+ * at the edge of the system (see `http/error-response.ts`), never here.
  */
 export type ErrorCode =
   | 'invalid-config'

@@ -1,4 +1,6 @@
-// Public surface of the edge registry: the record, the writer (agents, autoscaler) and the view (rewriter, autoscaler).
+/**
+ * Public surface of the edge registry: the record, the writer (agents, autoscaler) and the view (rewriter, autoscaler).
+ */
 export {
   EDGE_ID_PATTERN,
   EDGE_RECORD_VERSION,

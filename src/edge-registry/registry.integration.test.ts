@@ -1,6 +1,8 @@
-// The edge registry against real redis-server processes (no mocks): the writer,
-// the view, liveness by expiry, drains, malformed payloads, a Redis restart,
-// passwords and ACL users.
+/**
+ * The edge registry against real redis-server processes (no mocks): the writer,
+ * the view, liveness by expiry, drains, malformed payloads, a Redis restart,
+ * passwords and ACL users.
+ */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

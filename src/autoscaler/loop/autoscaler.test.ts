@@ -1,6 +1,8 @@
-// The loop's own logic with in-memory collaborators (a fake registry, the memory
-// actuator, a settable lease, a hand-moved clock). The real Redis, edges and
-// actuators are exercised in test/integration/autoscaler-*.test.ts.
+/**
+ * The loop's own logic with in-memory collaborators (a fake registry, the memory
+ * actuator, a settable lease, a hand-moved clock). The real Redis, edges and
+ * actuators are exercised in test/integration/autoscaler-*.test.ts.
+ */
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HlscdnError } from '../../core/errors.js';

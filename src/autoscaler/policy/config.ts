@@ -1,7 +1,9 @@
-// Defaults and validation of the autoscaling policy configuration. The defaults
-// follow the Kubernetes HPA behaviour defaults (scale up by max(4 pods, 100%) per
-// 60 s, scale down after a 300 s stabilization window, 10% tolerance); see
-// https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#default-behavior
+/**
+ * Defaults and validation of the autoscaling policy configuration. The defaults
+ * follow the Kubernetes HPA behaviour defaults (scale up by max(4 pods, 100%) per
+ * 60 s, scale down after a 300 s stabilization window, 10% tolerance); see
+ * https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#default-behavior
+ */
 import { z } from 'zod';
 import type { Result } from '../../core/result.js';
 import type { PolicyConfig } from './types.js';

@@ -1,11 +1,13 @@
-// The autoscaling decision: from one snapshot of the edge registry and the
-// policy's memory, how many edges the fleet should run now. Pure: no clock, no
-// I/O; the caller supplies `now`, applies the decision and keeps the new state.
-//
-// Pipeline, after the Kubernetes HPA algorithm
-// (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details):
-// utilization -> ceil(current x utilization / target) -> tolerance -> bounds ->
-// scale-down stabilization -> step limits -> bounds again.
+/**
+ * The autoscaling decision: from one snapshot of the edge registry and the
+ * policy's memory, how many edges the fleet should run now. Pure: no clock, no
+ * I/O; the caller supplies `now`, applies the decision and keeps the new state.
+ *
+ * Pipeline, after the Kubernetes HPA algorithm
+ * (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#algorithm-details):
+ * utilization -> ceil(current x utilization / target) -> tolerance -> bounds ->
+ * scale-down stabilization -> step limits -> bounds again.
+ */
 import { measureFleet, pickUtilization } from './fleet-load.js';
 import { pruneState, recordRecommendation, recordScaleEvent } from './policy-state.js';
 import { limitScaleDown, limitScaleUp, stabilize } from './rate-limits.js';

@@ -1,5 +1,7 @@
-// Measures the fleet from registry rows: how many edges count as current capacity
-// and how loaded that capacity is. Pure arithmetic over one snapshot.
+/**
+ * Measures the fleet from registry rows: how many edges count as current capacity
+ * and how loaded that capacity is. Pure arithmetic over one snapshot.
+ */
 import type { EdgeLoad, PolicyMetric } from './types.js';
 
 export interface FleetLoad {

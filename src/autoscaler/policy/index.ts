@@ -1,6 +1,8 @@
-// Public surface of the autoscaling policy: the pure decision function, its
-// configuration and its state. The loop that reads the registry and starts or
-// drains edges lives elsewhere and only calls `decide`.
+/**
+ * Public surface of the autoscaling policy: the pure decision function, its
+ * configuration and its state. The loop that reads the registry and starts or
+ * drains edges lives elsewhere and only calls `decide`.
+ */
 export { decide } from './decide.js';
 export {
   defaultPolicyConfig,

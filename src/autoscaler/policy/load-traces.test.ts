@@ -1,6 +1,8 @@
-// Replays load traces through `decide` with a small fleet simulator and checks
-// the edge count over time: how fast the fleet grows, how slowly it shrinks,
-// and that it does not flap on noise.
+/**
+ * Replays load traces through `decide` with a small fleet simulator and checks
+ * the edge count over time: how fast the fleet grows, how slowly it shrinks,
+ * and that it does not flap on noise.
+ */
 import { describe, expect, it } from 'vitest';
 import { defaultPolicyConfig } from './config.js';
 import { decide } from './decide.js';

@@ -1,6 +1,8 @@
-// The policy's memory between ticks: recent recommendations (for the scale-down
-// stabilization window) and recent scale events (for the rate limits). Every
-// function returns a new state; none mutates its input.
+/**
+ * The policy's memory between ticks: recent recommendations (for the scale-down
+ * stabilization window) and recent scale events (for the rate limits). Every
+ * function returns a new state; none mutates its input.
+ */
 import type { PolicyConfig, PolicyState, Recommendation, ScaleEvent } from './types.js';
 
 export function initialPolicyState(): PolicyState {

@@ -1,8 +1,10 @@
-// How fast the fleet may change: scale-down stabilization and the per-period step
-// limits. Modelled on the Kubernetes HPA scaling behaviour
-// (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior):
-// grow quickly so viewers do not rebuffer, shrink slowly because a wrong
-// scale-down costs a drain and a cold cache, a wrong scale-up only money.
+/**
+ * How fast the fleet may change: scale-down stabilization and the per-period step
+ * limits. Modelled on the Kubernetes HPA scaling behaviour
+ * (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior):
+ * grow quickly so viewers do not rebuffer, shrink slowly because a wrong
+ * scale-down costs a drain and a cold cache, a wrong scale-up only money.
+ */
 import { changesInPeriod, highestRecommendation } from './policy-state.js';
 import type { PolicyConfig, PolicyState } from './types.js';
 

@@ -1,6 +1,8 @@
-// Turns the figures behind a decision into the one-line reason an operator reads
-// in the autoscaler's log, e.g.
-// "utilization 0.84 > target 0.60 (+10% tolerance): 3 -> 5 edges (rate limit +4/60s)".
+/**
+ * Turns the figures behind a decision into the one-line reason an operator reads
+ * in the autoscaler's log, e.g.
+ * "utilization 0.84 > target 0.60 (+10% tolerance): 3 -> 5 edges (rate limit +4/60s)".
+ */
 
 export interface ReasonFacts {
   current: number;

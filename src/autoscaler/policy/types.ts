@@ -1,6 +1,8 @@
-// Data shapes of the autoscaling policy: what the registry tells it about each
-// edge, how it is configured, what it remembers between ticks, and what it decides.
-// The policy itself lives in decide.ts; this file holds no logic.
+/**
+ * Data shapes of the autoscaling policy: what the registry tells it about each
+ * edge, how it is configured, what it remembers between ticks, and what it decides.
+ * The policy itself lives in decide.ts; this file holds no logic.
+ */
 
 /** One nginx edge as seen in the registry at the moment of a decision. */
 export interface EdgeLoad {

@@ -1,4 +1,6 @@
-// Public surface of the Redis connection plumbing shared by every hlscdn service.
+/**
+ * Public surface of the Redis connection plumbing shared by every hlscdn service.
+ */
 export { createRedisConnection, describeTarget, redisOptionsFor, type RedisConnectionOptions } from './redis-connection.js';
 export { redisErrorCode, toRedisError, type RedisErrorContext } from './redis-errors.js';
 export { closeRedis, waitForReady, type WaitForReadyOptions } from './wait-for-ready.js';

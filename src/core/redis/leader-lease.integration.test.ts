@@ -1,6 +1,8 @@
-// The leader lease against a real redis-server: one leader at a time, hand-over
-// on close, takeover after a holder dies (its key is left to expire), and a
-// holder whose key was taken from it stepping down.
+/**
+ * The leader lease against a real redis-server: one leader at a time, hand-over
+ * on close, takeover after a holder dies (its key is left to expire), and a
+ * holder whose key was taken from it stepping down.
+ */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

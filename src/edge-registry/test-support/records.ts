@@ -1,4 +1,6 @@
-// Builders of valid edge records for tests: one place that knows every field.
+/**
+ * Builders of valid edge records for tests: one place that knows every field.
+ */
 import type { EdgeRecord } from '../edge-record.js';
 
 export function edgeRecord(id: string, overrides: Partial<EdgeRecord> = {}): EdgeRecord {

@@ -1,5 +1,7 @@
-// Shape of one line of the edge's JSON access log (log_format hlscdn_edge in
-// nginx/edge.conf.template). Bytes and hit ratio come from here: stub_status has neither.
+/**
+ * Shape of one line of the edge's JSON access log (log_format hlscdn_edge in
+ * nginx/edge.conf.template). Bytes and hit ratio come from here: stub_status has neither.
+ */
 
 /** One parsed access log line. Keep in step with the template's log_format. */
 export interface EdgeAccessLogRecord {

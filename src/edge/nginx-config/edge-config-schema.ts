@@ -1,8 +1,10 @@
-// The options an edge's nginx config is rendered from, and their validation.
-//
-// The renderer pastes these values into nginx config text verbatim, so every string is
-// checked against an allowlist here: a quote, semicolon, brace, `$`, `#` or newline in a
-// path or secret would let an option rewrite the config (nginx config injection).
+/**
+ * The options an edge's nginx config is rendered from, and their validation.
+ *
+ * The renderer pastes these values into nginx config text verbatim, so every string is
+ * checked against an allowlist here: a quote, semicolon, brace, `$`, `#` or newline in a
+ * path or secret would let an option rewrite the config (nginx config injection).
+ */
 import { isIP } from 'node:net';
 import { z } from 'zod';
 

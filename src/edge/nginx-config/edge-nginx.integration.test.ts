@@ -1,6 +1,8 @@
-// Runs the rendered config in the real nginx: `nginx -t` for both variants, then a smoke
-// test of caching, cache keys, failover, CORS, signed links and the status listener
-// against a counting node:http origin. Spawning stays local on purpose (no shared harness).
+/**
+ * Runs the rendered config in the real nginx: `nginx -t` for both variants, then a smoke
+ * test of caching, cache keys, failover, CORS, signed links and the status listener
+ * against a counting node:http origin. Spawning stays local on purpose (no shared harness).
+ */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';

@@ -1,13 +1,15 @@
-// A deliberately tiny, line-based template filler for nginx config text.
-//
-// Syntax:
-// - `{{name}}` inside a line is replaced by a single-line value;
-// - a line holding only `{{name}}` is a block: each line of the value is written with
-//   that line's indentation, and an empty value writes nothing;
-// - `{{#if flag}}` and `{{/if}}`, each alone on a line, keep or drop the lines between
-//   them (blocks may nest).
-// It does no escaping: values must be validated before they get here
-// (edge-config-schema.ts does that for the edge config).
+/**
+ * A deliberately tiny, line-based template filler for nginx config text.
+ *
+ * Syntax:
+ * - `{{name}}` inside a line is replaced by a single-line value;
+ * - a line holding only `{{name}}` is a block: each line of the value is written with
+ *   that line's indentation, and an empty value writes nothing;
+ * - `{{#if flag}}` and `{{/if}}`, each alone on a line, keep or drop the lines between
+ *   them (blocks may nest).
+ * It does no escaping: values must be validated before they get here
+ * (edge-config-schema.ts does that for the edge config).
+ */
 
 /** Values and flags a template is filled with. */
 export interface TemplateInput {

@@ -1,4 +1,6 @@
-// Public surface of the edge nginx config renderer.
+/**
+ * Public surface of the edge nginx config renderer.
+ */
 export {
   edgeConfigSchema,
   parseEdgeConfigOptions,

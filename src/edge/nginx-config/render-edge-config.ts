@@ -1,6 +1,8 @@
-// Renders an edge's nginx.conf text from validated options. Pure: no file, process or
-// clock access; the caller writes the text (mode 0600: it may hold the signed-URL
-// secret) and starts nginx with `-p <prefixDir> -c <file>`.
+/**
+ * Renders an edge's nginx.conf text from validated options. Pure: no file, process or
+ * clock access; the caller writes the text (mode 0600: it may hold the signed-URL
+ * secret) and starts nginx with `-p <prefixDir> -c <file>`.
+ */
 import { EDGE_CONF_TEMPLATE } from './edge-conf-template.js';
 import {
   parseEdgeConfigOptions,

@@ -1,4 +1,6 @@
-// Public surface of the edge URL signer (nginx secure_link).
+/**
+ * Public surface of the edge URL signer (nginx secure_link).
+ */
 export {
   appendSignature,
   signEdgeUrl,

@@ -1,8 +1,10 @@
-// Turns a URL path as sent on the wire into the bytes nginx holds in `$uri`, which is
-// what the edge's secure_link_md5 expression hashes. nginx (ngx_http_parse_complex_uri)
-// percent-decodes to raw bytes, then, with the default `merge_slashes on`, collapses
-// runs of "/" and resolves "." and ".." segments. Signing the encoded form instead
-// would make every URL with an escaped character answer 403.
+/**
+ * Turns a URL path as sent on the wire into the bytes nginx holds in `$uri`, which is
+ * what the edge's secure_link_md5 expression hashes. nginx (ngx_http_parse_complex_uri)
+ * percent-decodes to raw bytes, then, with the default `merge_slashes on`, collapses
+ * runs of "/" and resolves "." and ".." segments. Signing the encoded form instead
+ * would make every URL with an escaped character answer 403.
+ */
 
 /**
  * Bytes of nginx's `$uri` for an encoded path such as `URL.pathname`.

@@ -1,8 +1,10 @@
-// Signs edge URLs for nginx's secure_link module, matching the edge template's
-//   secure_link $arg_md5,$arg_expires;
-//   secure_link_md5 "$secure_link_expires$uri <secret>";
-// nginx compares base64url(md5(expression)) without padding against `md5` and answers
-// "0" (410 at the edge) once `expires` is in the past. Pure: the expiry time is passed in.
+/**
+ * Signs edge URLs for nginx's secure_link module, matching the edge template's
+ *   secure_link $arg_md5,$arg_expires;
+ *   secure_link_md5 "$secure_link_expires$uri <secret>";
+ * nginx compares base64url(md5(expression)) without padding against `md5` and answers
+ * "0" (410 at the edge) once `expires` is in the past. Pure: the expiry time is passed in.
+ */
 import { createHash } from 'node:crypto';
 import { nginxUriBytes } from './nginx-uri-path.js';
 

@@ -1,5 +1,7 @@
-// HTTP contract of the modes (absolute, redirect, steering, per-request override), the
-// fallback when the registry is stale or empty, signing, the player page and readiness.
+/**
+ * HTTP contract of the modes (absolute, redirect, steering, per-request override), the
+ * fallback when the registry is stale or empty, signing, the player page and readiness.
+ */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appendSignature } from '../../edge/index.js';
 import { edgeRecord } from '../../edge-registry/test-support/records.js';

@@ -1,5 +1,7 @@
-// HTTP contract of playlist requests: statuses, headers, origin caching and coalescing,
-// LL-HLS parameters. A real origin server over a temp store; a stub registry view.
+/**
+ * HTTP contract of playlist requests: statuses, headers, origin caching and coalescing,
+ * LL-HLS parameters. A real origin server over a temp store; a stub registry view.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../core/process/index.js';
 import { MASTER, mediaPlaylist, rawRequest, startAppFixture, startScriptedOrigin, TEST_EDGES, type AppFixture } from './test-support/app-fixture.js';

@@ -1,5 +1,7 @@
-// startRewriter over a real origin with a stub registry view: the server's hot-answer path
-// answers repeat requests exactly as the app does, counts them, and lets fleet changes through.
+/**
+ * startRewriter over a real origin with a stub registry view: the server's hot-answer path
+ * answers repeat requests exactly as the app does, counts them, and lets fleet changes through.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../core/logger.js';
 import { rewriterSchema } from '../config.js';

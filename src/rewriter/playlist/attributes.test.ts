@@ -1,4 +1,6 @@
-// Unit tests of the attribute-list scanner: quoted commas, offsets, tolerated noise, errors.
+/**
+ * Unit tests of the attribute-list scanner: quoted commas, offsets, tolerated noise, errors.
+ */
 
 import { describe, expect, it } from 'vitest';
 import { hasAttribute, scanAttributes, type AttributeSpan } from './attributes.js';

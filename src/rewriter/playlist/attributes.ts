@@ -1,7 +1,9 @@
-// Scans an attribute list (RFC 8216 section 4.2) and reports where each value sits,
-// so the rewriter can replace one value and leave every other byte alone.
-// Quoted strings may hold commas (CODECS="avc1.64001f,mp4a.40.2"), so a plain
-// split on ',' is wrong.
+/**
+ * Scans an attribute list (RFC 8216 section 4.2) and reports where each value sits,
+ * so the rewriter can replace one value and leave every other byte alone.
+ * Quoted strings may hold commas (CODECS="avc1.64001f,mp4a.40.2"), so a plain
+ * split on ',' is wrong.
+ */
 
 import { playlistError, type PlaylistError, type Result } from './errors.js';
 

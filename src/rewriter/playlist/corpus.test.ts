@@ -1,6 +1,8 @@
-// Golden corpus: every playlist under corpus/ rewritten with the readable mapUri
-// must equal its reviewed `.expected.m3u8` byte for byte, and, with any mapUri,
-// nothing but the URIs may change.
+/**
+ * Golden corpus: every playlist under corpus/ rewritten with the readable mapUri
+ * must equal its reviewed `.expected.m3u8` byte for byte, and, with any mapUri,
+ * nothing but the URIs may change.
+ */
 
 import { describe, expect, it } from 'vitest';
 import { rewritePlaylist } from './rewrite-playlist.js';

@@ -1,5 +1,7 @@
-// Error values for the playlist engine: a stable `code` the HTTP layer maps to a
-// status, a human message, and the 1-based input line when one line is to blame.
+/**
+ * Error values for the playlist engine: a stable `code` the HTTP layer maps to a
+ * status, a human message, and the 1-based input line when one line is to blame.
+ */
 
 /** `malformed`: not a playlist we can rewrite safely; `oversized`: over the configured limits. */
 export type PlaylistErrorCode = 'malformed' | 'oversized';

@@ -1,4 +1,6 @@
-// Tests of readPlaylistFacts on the corpus and on edge cases (delta updates, bad numbers).
+/**
+ * Tests of readPlaylistFacts on the corpus and on edge cases (delta updates, bad numbers).
+ */
 
 import { describe, expect, it } from 'vitest';
 import { readPlaylistFacts, type PlaylistFacts } from './facts.js';

@@ -1,7 +1,9 @@
-// Reads the facts the service needs for caching and headers (target duration,
-// media sequence, ENDLIST, LL-HLS server control, last media sequence number)
-// with one scan over the lines. m3u8-parser could do it, but a scan shares the
-// engine's line splitting and limits and is faster for a hot path.
+/**
+ * Reads the facts the service needs for caching and headers (target duration,
+ * media sequence, ENDLIST, LL-HLS server control, last media sequence number)
+ * with one scan over the lines. m3u8-parser could do it, but a scan shares the
+ * engine's line splitting and limits and is faster for a hot path.
+ */
 
 import { scanAttributes, type AttributeSpan } from './attributes.js';
 import { playlistError, type PlaylistError, type Result } from './errors.js';

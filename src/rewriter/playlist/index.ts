@@ -1,5 +1,7 @@
-// Public surface of the pure playlist engine: rewrite a playlist's URIs and read
-// the facts that drive caching. No I/O anywhere below this directory.
+/**
+ * Public surface of the pure playlist engine: rewrite a playlist's URIs and read
+ * the facts that drive caching. No I/O anywhere below this directory.
+ */
 
 export { rewritePlaylist } from './rewrite-playlist.js';
 export { readPlaylistFacts } from './facts.js';

@@ -1,4 +1,6 @@
-// Unit tests of line splitting and classification: terminators are kept per line.
+/**
+ * Unit tests of line splitting and classification: terminators are kept per line.
+ */
 
 import { describe, expect, it } from 'vitest';
 import { classifyLine, countLinesUpTo, splitLines } from './line-kinds.js';

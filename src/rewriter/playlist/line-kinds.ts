@@ -1,7 +1,9 @@
-// Splits playlist text into lines that remember their own terminator, and tells
-// tags, comments, blank lines and URI lines apart (RFC 8216 section 4.1).
-// Output is rebuilt as `body + eol` per line, so CRLF and LF may mix freely and a
-// missing final newline stays missing.
+/**
+ * Splits playlist text into lines that remember their own terminator, and tells
+ * tags, comments, blank lines and URI lines apart (RFC 8216 section 4.1).
+ * Output is rebuilt as `body + eol` per line, so CRLF and LF may mix freely and a
+ * missing final newline stays missing.
+ */
 
 export type LineEnding = '' | '\n' | '\r\n' | '\r';
 

@@ -1,5 +1,7 @@
-// Shared front door of the engine: enforces the size limits, checks the #EXTM3U
-// header, splits lines and decides master vs media from the content.
+/**
+ * Shared front door of the engine: enforces the size limits, checks the #EXTM3U
+ * header, splits lines and decides master vs media from the content.
+ */
 
 import { playlistError, type PlaylistError, type Result } from './errors.js';
 import { classifyLine, countLinesUpTo, splitLines, type PlaylistLine } from './line-kinds.js';

@@ -1,6 +1,8 @@
-// Resolves a URI found in a playlist against the playlist's own URL with the
-// WHATWG URL parser (dirname/regex joining breaks on '../', root-relative paths and
-// queries holding '/'), and sets aside schemes the CDN must not touch.
+/**
+ * Resolves a URI found in a playlist against the playlist's own URL with the
+ * WHATWG URL parser (dirname/regex joining breaks on '../', root-relative paths and
+ * queries holding '/'), and sets aside schemes the CDN must not touch.
+ */
 
 export type ResolvedUri =
   | { kind: 'http'; url: URL }

@@ -1,7 +1,9 @@
-// Property tests: generated media and master playlists (random tags including
-// unknown ones, varied duration formatting, CRLF/LF per line, relative and absolute
-// URIs, byte ranges, keys, maps, parts) must come out with the same structure and
-// every URI replaced by its mapped form, and nothing but URIs may ever change.
+/**
+ * Property tests: generated media and master playlists (random tags including
+ * unknown ones, varied duration formatting, CRLF/LF per line, relative and absolute
+ * URIs, byte ranges, keys, maps, parts) must come out with the same structure and
+ * every URI replaced by its mapped form, and nothing but URIs may ever change.
+ */
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,7 @@
-// Unit tests of the rewriting engine: input validation, master/media detection, what
-// mapUri is asked, what stays untouched, and content steering.
+/**
+ * Unit tests of the rewriting engine: input validation, master/media detection, what
+ * mapUri is asked, what stays untouched, and content steering.
+ */
 
 import { describe, expect, it } from 'vitest';
 import { rewritePlaylist } from './rewrite-playlist.js';

@@ -1,8 +1,10 @@
-// The playlist rewriting engine: (text, context) -> text, one line at a time.
-// Only URIs change; every other byte (unknown tags, comments, blank lines,
-// attribute order, number formatting, per-line CRLF/LF, BOM, final newline) is
-// copied through. Rebuilding from a parse tree would lose those, which is why the
-// best rewriter in the field (kaltura nginx-secure-token-module) is a line machine too.
+/**
+ * The playlist rewriting engine: (text, context) -> text, one line at a time.
+ * Only URIs change; every other byte (unknown tags, comments, blank lines,
+ * attribute order, number formatting, per-line CRLF/LF, BOM, final newline) is
+ * copied through. Rebuilding from a parse tree would lose those, which is why the
+ * best rewriter in the field (kaltura nginx-secure-token-module) is a line machine too.
+ */
 
 import { scanAttributes } from './attributes.js';
 import { playlistError, type PlaylistError, type Result } from './errors.js';

@@ -1,5 +1,7 @@
-// Types shared by the rewriting engine and its callers: URI roles, the context a
-// rewrite runs in, and its result.
+/**
+ * Types shared by the rewriting engine and its callers: URI roles, the context a
+ * rewrite runs in, and its result.
+ */
 
 import type { PlaylistError } from './errors.js';
 

@@ -1,7 +1,9 @@
-// HLS Content Steering additions to a master playlist (Apple HLS Content Steering
-// Specification): the EXT-X-CONTENT-STEERING tag and a PATHWAY-ID on every variant.
-// Variants without PATHWAY-ID belong to pathway "." so they must be labelled
-// explicitly to join the rewriter's pathway.
+/**
+ * HLS Content Steering additions to a master playlist (Apple HLS Content Steering
+ * Specification): the EXT-X-CONTENT-STEERING tag and a PATHWAY-ID on every variant.
+ * Variants without PATHWAY-ID belong to pathway "." so they must be labelled
+ * explicitly to join the rewriter's pathway.
+ */
 
 import { hasAttribute, type AttributeSpan } from './attributes.js';
 import { playlistError, type PlaylistError } from './errors.js';

@@ -1,5 +1,7 @@
-// Applies replacements at known offsets of one line, so everything between them
-// is copied through byte for byte.
+/**
+ * Applies replacements at known offsets of one line, so everything between them
+ * is copied through byte for byte.
+ */
 
 export interface TextEdit {
   start: number;

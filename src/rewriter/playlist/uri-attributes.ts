@@ -1,5 +1,7 @@
-// Which tags carry URIs in which attributes, and what each URI points at
-// (RFC 8216 4.3, draft-pantos-hls-rfc8216bis 4.4, Apple HLS Interstitials).
+/**
+ * Which tags carry URIs in which attributes, and what each URI points at
+ * (RFC 8216 4.3, draft-pantos-hls-rfc8216bis 4.4, Apple HLS Interstitials).
+ */
 
 import type { UriRole } from './rewrite-types.js';
 

@@ -1,7 +1,9 @@
-// The terraform actuator's own logic (var file, retries, restore on failure, one
-// run at a time, status) against a stand-in `terraform` script that logs its argv
-// and fails on demand. The real terraform binary with terraform/examples/local runs
-// in test/integration/autoscaler-terraform-actuator.test.ts.
+/**
+ * The terraform actuator's own logic (var file, retries, restore on failure, one
+ * run at a time, status) against a stand-in `terraform` script that logs its argv
+ * and fails on demand. The real terraform binary with terraform/examples/local runs
+ * in test/integration/autoscaler-terraform-actuator.test.ts.
+ */
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

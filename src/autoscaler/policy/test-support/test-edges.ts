@@ -1,5 +1,7 @@
-// Test fixture: builds registry rows for edges of a fixed size from a
-// utilization, so tests read as "3 edges at 0.84" rather than byte counts.
+/**
+ * Test fixture: builds registry rows for edges of a fixed size from a
+ * utilization, so tests read as "3 edges at 0.84" rather than byte counts.
+ */
 import type { EdgeLoad } from '../types.js';
 
 export const EDGE_EGRESS_BYTES_PER_SEC = 1_250_000_000;

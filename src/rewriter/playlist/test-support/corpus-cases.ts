@@ -1,6 +1,8 @@
-// The golden corpus: each input playlist, the URL it was fetched from, and what
-// the rewrite must report. `<name>.expected.m3u8` beside each input is the exact
-// output of rewritePlaylist with readableMapUri (and the steering options listed).
+/**
+ * The golden corpus: each input playlist, the URL it was fetched from, and what
+ * the rewrite must report. `<name>.expected.m3u8` beside each input is the exact
+ * output of rewritePlaylist with readableMapUri (and the steering options listed).
+ */
 
 import { readFileSync, readdirSync } from 'node:fs';
 import type { PlaylistKind, SteeringOptions } from '../rewrite-types.js';

@@ -1,6 +1,8 @@
-// fast-check generators of media and master playlists that carry their own oracle:
-// each generated line knows the text the rewrite must produce for it, computed
-// with WHATWG `new URL(ref, base)` and the readable mapUri of the golden corpus.
+/**
+ * fast-check generators of media and master playlists that carry their own oracle:
+ * each generated line knows the text the rewrite must produce for it, computed
+ * with WHATWG `new URL(ref, base)` and the readable mapUri of the golden corpus.
+ */
 
 import fc from 'fast-check';
 import type { PlaylistKind, UriRole } from '../rewrite-types.js';

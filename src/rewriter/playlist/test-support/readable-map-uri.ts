@@ -1,6 +1,8 @@
-// The fixed, readable mapUri the golden corpus was produced with: playlists come
-// back to the rewriter (rw.test), media objects go to an edge (edge.test), and the
-// role and origin host stay visible in the path so a reviewer can check both.
+/**
+ * The fixed, readable mapUri the golden corpus was produced with: playlists come
+ * back to the rewriter (rw.test), media objects go to an edge (edge.test), and the
+ * role and origin host stay visible in the path so a reviewer can check both.
+ */
 
 import type { UriContext } from '../rewrite-types.js';
 import { isPlaylistRole } from '../uri-attributes.js';
