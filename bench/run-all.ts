@@ -30,10 +30,25 @@ interface Benchmark {
 
 // Sizes chosen for the 15-minute budget on 2 cores (about 7 minutes measured on a quiet machine).
 const BENCHMARKS: Benchmark[] = [
-  { id: 'origin-offload', title: 'Origin offload', command: 'node --import tsx bench/origin-offload/run.ts', run: () => runOriginOffload({ edges: 4, viewers: 150, seconds: 30 }) },
+  {
+    id: 'origin-offload',
+    title: 'Origin offload',
+    command: 'node --import tsx bench/origin-offload/run.ts',
+    run: () => runOriginOffload({ edges: 4, viewers: 150, seconds: 30 }),
+  },
   { id: 'failover', title: 'Failover', command: 'node --import tsx bench/failover/run.ts', run: () => runFailover({ viewers: 30 }) },
-  { id: 'autoscaling', title: 'Autoscaling', command: 'node --import tsx bench/autoscaling/run.ts', run: () => runAutoscaling({ trials: 5 }) },
-  { id: 'rewriter', title: 'Rewriter', command: 'node --import tsx bench/rewriter/run.ts', run: () => runRewriter({ duration: 10, connections: 50, rounds: 3 }) },
+  {
+    id: 'autoscaling',
+    title: 'Autoscaling',
+    command: 'node --import tsx bench/autoscaling/run.ts',
+    run: () => runAutoscaling({ trials: 5 }),
+  },
+  {
+    id: 'rewriter',
+    title: 'Rewriter',
+    command: 'node --import tsx bench/rewriter/run.ts',
+    run: () => runRewriter({ duration: 10, connections: 50, rounds: 3 }),
+  },
   { id: 'transcode', title: 'Transcode', command: 'node --import tsx bench/transcode/run.ts', run: () => runTranscode({ runs: 3 }) },
 ];
 
@@ -79,7 +94,8 @@ for (const benchmark of chosen) {
 const durationMs = Date.now() - suiteStartedAt.getTime();
 
 console.log(`\nsuite: ${Math.round(durationMs / 1000)} s`);
-for (const result of results) for (const ratio of result.ratios) console.log(`  ${result.title}: ${formatRatio(ratio).replaceAll('**', '')}`);
+for (const result of results)
+  for (const ratio of result.ratios) console.log(`  ${result.title}: ${formatRatio(ratio).replaceAll('**', '')}`);
 if (durationMs > 15 * 60_000) console.error('the suite took longer than its 15-minute budget');
 
 if (!values['no-write']) {

@@ -55,8 +55,16 @@ function fetchOn(url: string, agent: Agent | false): Promise<number> {
 
 /** Until the registry lists `id` as active and it answers a segment; resolves with Date.now() then. */
 async function serving(cdn: CdnFixture, id: string): Promise<number> {
-  const record = await waitUntil(() => cdn.view.snapshot().edges.find((e) => e.id === id && e.state === 'active'), { timeoutMs: 60_000, intervalMs: 20, what: `${id} to register` });
-  await waitUntil(async () => (await fetchOn(`${record.url}${cdn.segmentPath(0)}`, false)) === 200, { timeoutMs: 10_000, intervalMs: 20, what: `${id} to serve` });
+  const record = await waitUntil(() => cdn.view.snapshot().edges.find((e) => e.id === id && e.state === 'active'), {
+    timeoutMs: 60_000,
+    intervalMs: 20,
+    what: `${id} to register`,
+  });
+  await waitUntil(async () => (await fetchOn(`${record.url}${cdn.segmentPath(0)}`, false)) === 200, {
+    timeoutMs: 10_000,
+    intervalMs: 20,
+    what: `${id} to serve`,
+  });
   return Date.now();
 }
 
@@ -64,7 +72,11 @@ async function bareTrial(cdn: CdnFixture, n: number): Promise<number> {
   const actuator = new LocalActuator({
     origins: [cdn.originUrl],
     dataDir: join(cdn.dir, `bare-${n}`),
-    env: edgeEnvironment(cdn.edgeEnv({ HLSCDN_EDGE_CAPACITY_CONNECTIONS: String(CAPACITY_CONNECTIONS) }), { ...defaults.redis, url: cdn.redis.url }, defaults.edge.ttlMs),
+    env: edgeEnvironment(
+      cdn.edgeEnv({ HLSCDN_EDGE_CAPACITY_CONNECTIONS: String(CAPACITY_CONNECTIONS) }),
+      { ...defaults.redis, url: cdn.redis.url },
+      defaults.edge.ttlMs,
+    ),
     idPrefix: `bare${n}`,
     stopTimeoutMs: 15_000,
   });
@@ -94,9 +106,15 @@ async function autoscaledTrial(cdn: CdnFixture, n: number): Promise<AutoscaledTr
   });
   const viewers = new Agent({ keepAlive: true, maxSockets: VIEWERS });
   try {
-    const first = await waitUntil(() => cdn.view.snapshot().edges.find((e) => e.state === 'active'), { timeoutMs: 60_000, what: 'the first edge (minEdges 1)' });
+    const first = await waitUntil(() => cdn.view.snapshot().edges.find((e) => e.state === 'active'), {
+      timeoutMs: 60_000,
+      what: 'the first edge (minEdges 1)',
+    });
     // Quiet before the load: the first decisions (reaching minEdges) are done.
-    await waitUntil(() => service.autoscaler.status().actions.every((a) => a.outcome === 'succeeded') && service.autoscaler.status().actions.length === 1, { timeoutMs: 30_000, what: 'the first add to finish' });
+    await waitUntil(
+      () => service.autoscaler.status().actions.every((a) => a.outcome === 'succeeded') && service.autoscaler.status().actions.length === 1,
+      { timeoutMs: 30_000, what: 'the first add to finish' },
+    );
     const statuses = await Promise.all(Array.from({ length: VIEWERS }, (_, i) => fetchOn(`${first.url}${cdn.segmentPath(i)}`, viewers)));
     if (statuses.some((s) => s !== 200)) throw new Error(`viewer requests failed: ${statuses.join(', ')}`);
     const loadAt = Date.now();
@@ -108,7 +126,10 @@ async function autoscaledTrial(cdn: CdnFixture, n: number): Promise<AutoscaledTr
     const second = `scaled${n}-2`;
     const servingAt = await serving(cdn, second);
     // The loop records an add when the actuator's add() returns, which can be after the edge already serves.
-    const add = await waitUntil(() => service.autoscaler.status().actions.find((a) => a.kind === 'add' && a.ids.includes(second)), { timeoutMs: 30_000, what: 'the add to be recorded' });
+    const add = await waitUntil(() => service.autoscaler.status().actions.find((a) => a.kind === 'add' && a.ids.includes(second)), {
+      timeoutMs: 30_000,
+      what: 'the add to be recorded',
+    });
     const decision = service.autoscaler.status().decisions.find((d) => d.action === 'scale-up' && d.at >= loadAt - 10);
     return {
       seenMs: seenAt - loadAt,
@@ -135,7 +156,9 @@ export async function run(options: AutoscalingOptions = {}): Promise<BenchResult
       bare.push(await bareTrial(cdn, n));
       scaled.push(await autoscaledTrial(cdn, n));
       const s = scaled.at(-1)!;
-      console.log(`autoscaling trial ${n}: bare add to serving ${bare.at(-1)} ms; load to serving ${s.servingMs} ms (seen ${s.seenMs}, decided ${s.decidedMs}, launch ${s.launchMs})`);
+      console.log(
+        `autoscaling trial ${n}: bare add to serving ${bare.at(-1)} ms; load to serving ${s.servingMs} ms (seen ${s.seenMs}, decided ${s.decidedMs}, launch ${s.launchMs})`,
+      );
     }
   } finally {
     await cdn.close();
@@ -149,8 +172,22 @@ export async function run(options: AutoscalingOptions = {}): Promise<BenchResult
     command: `node --import tsx bench/autoscaling/run.ts --trials ${trials}`,
     results: [
       ...table(
-        ['trial', 'bare: add to serving', 'autoscaled: load to serving', 'load seen in a heartbeat', 'scale-up decided', 'edge launch took'],
-        scaled.map((s, i) => [i + 1, `${ms(bare[i]!)} ms`, `${ms(s.servingMs)} ms`, `+${ms(s.seenMs)} ms`, `+${ms(s.decidedMs)} ms`, `${ms(s.launchMs)} ms`]),
+        [
+          'trial',
+          'bare: add to serving',
+          'autoscaled: load to serving',
+          'load seen in a heartbeat',
+          'scale-up decided',
+          'edge launch took',
+        ],
+        scaled.map((s, i) => [
+          i + 1,
+          `${ms(bare[i]!)} ms`,
+          `${ms(s.servingMs)} ms`,
+          `+${ms(s.seenMs)} ms`,
+          `+${ms(s.decidedMs)} ms`,
+          `${ms(s.launchMs)} ms`,
+        ]),
         [false, true, true, true, true, true],
       ),
       '',

@@ -78,10 +78,21 @@ async function edgesNamed(urls: string[], mode: RewriterMode): Promise<string[]>
 function clientFigures(fetches: SegmentFetch[], killedAt: number): ClientFigures {
   const after = fetches.filter((f) => f.at >= killedAt);
   const failed = after.filter((f) => !f.ok);
-  return { requests: after.length, failed: failed.length, failingForMs: failed.length === 0 ? 0 : Math.max(...failed.map((f) => f.at - killedAt)) };
+  return {
+    requests: after.length,
+    failed: failed.length,
+    failingForMs: failed.length === 0 ? 0 : Math.max(...failed.map((f) => f.at - killedAt)),
+  };
 }
 
-async function scenario(options: { cdn: BenchCdn; rewriter: RunningRewriter; n: number; mode: RewriterMode; death: Death; viewers: number }): Promise<ScenarioFigures> {
+async function scenario(options: {
+  cdn: BenchCdn;
+  rewriter: RunningRewriter;
+  n: number;
+  mode: RewriterMode;
+  death: Death;
+  viewers: number;
+}): Promise<ScenarioFigures> {
   const { cdn, rewriter, mode, death } = options;
   const closers = new Closers();
   let edges: EdgeService[] = [];
@@ -102,7 +113,11 @@ async function scenario(options: { cdn: BenchCdn; rewriter: RunningRewriter; n: 
     const watching = Promise.all([
       runViewers(options.viewers, {
         joinOverMs: JOIN_MS,
-        viewer: () => ({ playlistUrl: () => `${rewriter.url}${publisher.playlistPath}?hlscdn_mode=${mode}`, until, onSegment: (f) => hlscdnFetches.push(f) }),
+        viewer: () => ({
+          playlistUrl: () => `${rewriter.url}${publisher.playlistPath}?hlscdn_mode=${mode}`,
+          until,
+          onSegment: (f) => hlscdnFetches.push(f),
+        }),
       }),
       runViewers(options.viewers, {
         joinOverMs: JOIN_MS,
@@ -135,7 +150,14 @@ async function scenario(options: { cdn: BenchCdn; rewriter: RunningRewriter; n: 
       await sleep(20);
     }
     await watching;
-    const figures = { mode, death, victim: victim.id, exclusionMs, hlscdn: clientFigures(hlscdnFetches, killedAt), roundRobin: clientFigures(rrFetches, killedAt) };
+    const figures = {
+      mode,
+      death,
+      victim: victim.id,
+      exclusionMs,
+      hlscdn: clientFigures(hlscdnFetches, killedAt),
+      roundRobin: clientFigures(rrFetches, killedAt),
+    };
     console.log(
       `failover ${mode}, ${death}: excluded after ${Math.round(exclusionMs)} ms; hlscdn ${figures.hlscdn.failed}/${figures.hlscdn.requests} failed, round robin ${figures.roundRobin.failed}/${figures.roundRobin.requests}`,
     );
@@ -176,7 +198,14 @@ export async function run(options: FailoverOptions = {}): Promise<BenchResult> {
     about: `What it measures: an edge's nginx is SIGKILLed while ${viewers} simulated viewers watch a live stream (1 s segments) through the rewriter, and ${viewers} more watch it through a static round-robin list of the same ${EDGES} edges (the baseline: DNS round robin, or a balancer without health checks). Figures: the time from the kill until no answer of the rewriter names the dead edge (absolute mode: the rewritten playlist's segment URLs; redirect mode: the 302s for the playlist's segments), polled every 20 ms, and the segment requests that failed for viewers in the ${WINDOW_MS / 1000} s after the kill. The dead edge is the one the newest segment was assigned to, so viewers are about to ask it. Two ways of dying: the edge's service sees nginx exit and deregisters the edge at once; or the whole edge vanishes (its agent stopped without deregistering, then nginx killed) and the registry drops it when its heartbeat is older than the TTL (3 s, heartbeats every 1 s). The simulated viewers do not retry a failed segment; real players retry, so the failures are an upper bound of what a viewer would notice.`,
     command: `node --import tsx bench/failover/run.ts --viewers ${viewers}`,
     results: table(
-      ['mode', 'edge death', 'until no answer names it', 'hlscdn failed / requests', 'hlscdn failures for', 'round robin failed / requests'],
+      [
+        'mode',
+        'edge death',
+        'until no answer names it',
+        'hlscdn failed / requests',
+        'hlscdn failures for',
+        'round robin failed / requests',
+      ],
       figures.map((f) => [
         f.mode,
         deathLabel[f.death],
@@ -190,7 +219,10 @@ export async function run(options: FailoverOptions = {}): Promise<BenchResult> {
     ratios: [
       { label: 'failed segment requests after the kill, hlscdn absolute / round robin', value: ratio('absolute') },
       { label: 'failed segment requests after the kill, hlscdn redirect / round robin', value: ratio('redirect') },
-      { label: 'time to exclusion, TTL expiry / deregistration (absolute)', value: find('absolute', 'ttl-expiry').exclusionMs / find('absolute', 'deregistered').exclusionMs },
+      {
+        label: 'time to exclusion, TTL expiry / deregistration (absolute)',
+        value: find('absolute', 'ttl-expiry').exclusionMs / find('absolute', 'deregistered').exclusionMs,
+      },
     ],
     notes: [
       'Round robin keeps sending about one request in three to the dead edge for as long as it is listed (its playlist requests fail the same way, which is why its share of failed segment requests is not exactly a third). hlscdn stops naming the edge as soon as the registry drops it. In absolute mode, viewers that loaded a playlist naming the dead edge just before it was dropped still fail on those segments until their next reload (one target duration); in redirect mode each segment request is redirected at the moment it is made, so only requests already on their way to the edge when it died can fail.',
@@ -203,7 +235,9 @@ export async function run(options: FailoverOptions = {}): Promise<BenchResult> {
 }
 
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ options: { viewers: { type: 'string', default: '30' }, 'no-write': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { viewers: { type: 'string', default: '30' }, 'no-write': { type: 'boolean', default: false } },
+  });
   const result = await run({ viewers: Number(values.viewers) });
   await report(result, { write: !values['no-write'] });
 }

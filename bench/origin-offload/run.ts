@@ -97,7 +97,11 @@ export async function run(options: OriginOffloadOptions = {}): Promise<BenchResu
       const perEdge = ids.map((id) => fetches.filter((f) => f.ok && f.edge === id).length);
       const mean = sum(perEdge) / perEdge.length;
       sides.push({
-        name: { hlscdn: 'hlscdn (rewriter, absolute)', 'hlscdn-unbounded': 'hlscdn, bounded loads off', 'round-robin': 'round robin (k mod N)' }[side],
+        name: {
+          hlscdn: 'hlscdn (rewriter, absolute)',
+          'hlscdn-unbounded': 'hlscdn, bounded loads off',
+          'round-robin': 'round robin (k mod N)',
+        }[side],
         distinctSegments: paths.length,
         originSegmentReads: sum(reads),
         perSegment: sum(reads) / paths.length,
@@ -107,12 +111,20 @@ export async function run(options: OriginOffloadOptions = {}): Promise<BenchResu
         failed: fetches.filter((f) => !f.ok).length,
         busiestOverMean: Math.max(...perEdge) / mean,
         perEdge,
-        p50Ms: quantile(fetches.map((f) => f.ms), 0.5),
-        p99Ms: quantile(fetches.map((f) => f.ms), 0.99),
+        p50Ms: quantile(
+          fetches.map((f) => f.ms),
+          0.5,
+        ),
+        p99Ms: quantile(
+          fetches.map((f) => f.ms),
+          0.99,
+        ),
         slow: fetches.filter((f) => f.ms >= SLOW_MS).length,
       });
       const s = sides.at(-1)!;
-      console.log(`origin offload, ${s.name}: ${fmt(s.perSegment)} origin reads per segment over ${s.distinctSegments} segments, busiest/mean ${fmt(s.busiestOverMean)}, ${s.failed} failed of ${s.segmentRequests}`);
+      console.log(
+        `origin offload, ${s.name}: ${fmt(s.perSegment)} origin reads per segment over ${s.distinctSegments} segments, busiest/mean ${fmt(s.busiestOverMean)}, ${s.failed} failed of ${s.segmentRequests}`,
+      );
     }
   } finally {
     await closers.closeAll();
@@ -126,7 +138,19 @@ export async function run(options: OriginOffloadOptions = {}): Promise<BenchResu
     about: `What it measures: origin requests per distinct segment of one live stream watched by ${viewers} simulated viewers through ${edgeCount} nginx edges, with hlscdn's selection (the rewriter in absolute mode, weighted rendezvous hashing with bounded loads on the segment path; and the same with the bounded-load rule out of play) against round robin over the same edges (a rewriter-less client sending request k to edge k mod ${edgeCount}, as a plain load balancer does), and how uneven the edges' segment load is (busiest edge's segment requests over the mean). The viewers are an in-process loop playing like the k6 player (load-tests/lib/hls.js: start 3 target durations from the live edge, RFC 8216 6.3.4 reloads, each new segment once); they join over ${JOIN_OVER_MS / 1000} s and watch for ${duration}. The benchmark advances the stream itself (1 s segments of 100 kB, a 6-segment window); each side has its own stream path, so both start with cold caches. Origin reads are counted in the store. Target: hlscdn <= 1.1 origin requests per distinct segment with 4 edges.`,
     command: `node --import tsx bench/origin-offload/run.ts --edges ${edgeCount} --viewers ${viewers} --seconds ${seconds}`,
     results: table(
-      ['client', 'segments', 'origin reads / segment', 'max for one segment', 'origin playlist reads', 'segment requests', 'failed', 'per edge', 'busiest / mean', 'segment ms p50 / p99', `>= ${SLOW_MS} ms`],
+      [
+        'client',
+        'segments',
+        'origin reads / segment',
+        'max for one segment',
+        'origin playlist reads',
+        'segment requests',
+        'failed',
+        'per edge',
+        'busiest / mean',
+        'segment ms p50 / p99',
+        `>= ${SLOW_MS} ms`,
+      ],
       sides.map((s) => [
         s.name,
         s.distinctSegments,
@@ -161,7 +185,12 @@ export async function run(options: OriginOffloadOptions = {}): Promise<BenchResu
 
 if (isMain(import.meta.url)) {
   const { values } = parseArgs({
-    options: { edges: { type: 'string', default: '4' }, viewers: { type: 'string', default: '150' }, seconds: { type: 'string', default: '30' }, 'no-write': { type: 'boolean', default: false } },
+    options: {
+      edges: { type: 'string', default: '4' },
+      viewers: { type: 'string', default: '150' },
+      seconds: { type: 'string', default: '30' },
+      'no-write': { type: 'boolean', default: false },
+    },
   });
   const result = await run({ edges: Number(values.edges), viewers: Number(values.viewers), seconds: Number(values.seconds) });
   await report(result, { write: !values['no-write'] });

@@ -164,7 +164,12 @@ export async function run(options: RewriterBenchOptions = {}): Promise<BenchResu
     await writeFile(join(root, PLAYLIST_KEY), playlist);
     const nginxPort = await findFreePort();
     await writeFile(join(nginxDir, 'nginx.conf'), nginxConfig({ prefixDir: nginxDir, root, port: nginxPort }));
-    const nginx = await startNginx({ name: 'nginx-static', prefixDir: nginxDir, configFile: join(nginxDir, 'nginx.conf'), probe: httpProbe(`http://127.0.0.1:${nginxPort}/healthz`) });
+    const nginx = await startNginx({
+      name: 'nginx-static',
+      prefixDir: nginxDir,
+      configFile: join(nginxDir, 'nginx.conf'),
+      probe: httpProbe(`http://127.0.0.1:${nginxPort}/healthz`),
+    });
     closers.push(() => nginx.stop());
 
     const rewriterTarget = `${rewriterUrl}/${PLAYLIST_KEY}`;
@@ -180,7 +185,9 @@ export async function run(options: RewriterBenchOptions = {}): Promise<BenchResu
     for (let round = 1; round <= rounds; round++) {
       nginxRounds.push(await load(nginxTarget, { seconds: duration, connections }));
       rewriterRounds.push(await load(rewriterTarget, { seconds: duration, connections }));
-      console.log(`round ${round}: nginx ${Math.round(nginxRounds.at(-1)!.requests.average)} req/s, rewriter ${Math.round(rewriterRounds.at(-1)!.requests.average)} req/s`);
+      console.log(
+        `round ${round}: nginx ${Math.round(nginxRounds.at(-1)!.requests.average)} req/s, rewriter ${Math.round(rewriterRounds.at(-1)!.requests.average)} req/s`,
+      );
     }
     const nginxResult = median(nginxRounds);
     const rewriterResult = median(rewriterRounds);
@@ -200,7 +207,10 @@ export async function run(options: RewriterBenchOptions = {}): Promise<BenchResu
       command: `node --import tsx bench/rewriter/run.ts --duration ${duration} --connections ${connections} --rounds ${rounds}`,
       results: [
         '```',
-        ...nginxRounds.map((r, i) => `round ${i + 1}: nginx ${Math.round(r.requests.average)} req/s, rewriter ${Math.round(rewriterRounds[i]!.requests.average)} req/s`),
+        ...nginxRounds.map(
+          (r, i) =>
+            `round ${i + 1}: nginx ${Math.round(r.requests.average)} req/s, rewriter ${Math.round(rewriterRounds[i]!.requests.average)} req/s`,
+        ),
         '```',
         '',
         ...table(

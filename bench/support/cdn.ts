@@ -11,7 +11,14 @@ import { silentLogger } from '../../src/core/logger.js';
 import { startRedisServer, waitUntil, type RunningRedisServer } from '../../src/core/process/index.js';
 import type { EdgeService } from '../../src/edge/index.js';
 import { FsObjectStore, startOriginServer } from '../../src/origin-store/index.js';
-import { rewriterSchema, startRewriter, STEERING_PATH, type RewriterConfigInput, type RunningRewriter, type SteeringManifest } from '../../src/rewriter/index.js';
+import {
+  rewriterSchema,
+  startRewriter,
+  STEERING_PATH,
+  type RewriterConfigInput,
+  type RunningRewriter,
+  type SteeringManifest,
+} from '../../src/rewriter/index.js';
 import { countingStore, type CountingStore } from '../../test/support/counting-store.js';
 import { startTestEdge } from '../../test/support/edge-fixture.js';
 import { Closers } from './closers.js';
@@ -70,7 +77,12 @@ export async function startBenchCdn(name: string): Promise<BenchCdn> {
         await waitUntil(
           async () => {
             const manifest = (await (await fetch(`${rewriter.url}${STEERING_PATH}`)).json()) as SteeringManifest;
-            return manifest['PATHWAY-CLONES'].map((clone) => clone.ID).sort().join(',') === want;
+            return (
+              manifest['PATHWAY-CLONES']
+                .map((clone) => clone.ID)
+                .sort()
+                .join(',') === want
+            );
           },
           { timeoutMs, intervalMs: 50, what: `the rewriter to see edges ${want}` },
         );

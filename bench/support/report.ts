@@ -112,7 +112,12 @@ export function renderDocument(results: BenchResult[], suite: { command: string;
 }
 
 function summaryRows(r: BenchResult): string[][] {
-  return r.ratios.map((ratio) => [r.title, ratio.label, fmt(ratio.value), ratio.target === undefined ? '' : `${ratio.target} (${ratio.met ? 'met' : 'NOT met'})`]);
+  return r.ratios.map((ratio) => [
+    r.title,
+    ratio.label,
+    fmt(ratio.value),
+    ratio.target === undefined ? '' : `${ratio.target} (${ratio.met ? 'met' : 'NOT met'})`,
+  ]);
 }
 
 /**

@@ -7,7 +7,16 @@
  * rewriter and as a rewriter-less round-robin client.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { lastMsn, liveStartIndex, nextReloadAt, parseMediaPlaylist, playlistChanged, resolveUrl, segmentsToFetch, type MediaPlaylist } from '../../load-tests/lib/hls.js';
+import {
+  lastMsn,
+  liveStartIndex,
+  nextReloadAt,
+  parseMediaPlaylist,
+  playlistChanged,
+  resolveUrl,
+  segmentsToFetch,
+  type MediaPlaylist,
+} from '../../load-tests/lib/hls.js';
 
 export interface SegmentFetch {
   /** Path of the segment (no query): the object's key with a leading '/'. */
@@ -109,7 +118,10 @@ export async function runSimViewer(options: SimViewerOptions): Promise<void> {
 }
 
 /** Runs `count` viewers joining evenly over `joinOverMs`, until `until`; resolves when all have left. */
-export async function runViewers(count: number, options: { joinOverMs: number; viewer: (index: number) => SimViewerOptions }): Promise<void> {
+export async function runViewers(
+  count: number,
+  options: { joinOverMs: number; viewer: (index: number) => SimViewerOptions },
+): Promise<void> {
   await Promise.all(
     Array.from({ length: count }, async (_, i) => {
       await sleep((options.joinOverMs * i) / count);

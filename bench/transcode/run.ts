@@ -45,11 +45,43 @@ async function ffmpeg(argv: string[]): Promise<void> {
 }
 
 async function makeInput(): Promise<void> {
-  if (await access(input).then(() => true, () => false)) return;
+  if (
+    await access(input).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
   await mkdir(outDir, { recursive: true });
   console.log(`generating ${INPUT_SEC} s of 1280x720 at 30 fps into ${input}`);
-  await ffmpeg(['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=30:duration=${INPUT_SEC}`, '-f', 'lavfi', '-i', `sine=frequency=440:duration=${INPUT_SEC}`,
-    '-c:v', 'libx264', '-preset', 'fast', '-b:v', '4000k', '-g', '60', '-c:a', 'aac', '-b:a', '128k', '-shortest', input]);
+  await ffmpeg([
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=1280x720:rate=30:duration=${INPUT_SEC}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:duration=${INPUT_SEC}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'fast',
+    '-b:v',
+    '4000k',
+    '-g',
+    '60',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-shortest',
+    input,
+  ]);
 }
 
 function taskSpec(id: string): TaskSpec {
@@ -118,7 +150,9 @@ export async function run(options: TranscodeBenchOptions = {}): Promise<BenchRes
       `- Median of each: ratio ${fmt(medianRatio, 3)}`,
     ],
     ratios: [{ label: 'wall time hlscdn / bare ffmpeg (best of each)', value: ratio, target: '<= 1.10', met: ratio <= 1.1 }],
-    notes: ['Both sides run the same encoder work, so the ratio is hlscdn\'s own cost (probing, supervision, uploads) and can come out below 1 when a neighbour\'s load on the shared machine hits the bare runs harder.'],
+    notes: [
+      "Both sides run the same encoder work, so the ratio is hlscdn's own cost (probing, supervision, uploads) and can come out below 1 when a neighbour's load on the shared machine hits the bare runs harder.",
+    ],
     startedAt,
     durationMs: Date.now() - startedAt.getTime(),
     machine,
@@ -126,7 +160,9 @@ export async function run(options: TranscodeBenchOptions = {}): Promise<BenchRes
 }
 
 if (isMain(import.meta.url)) {
-  const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '2' }, 'no-write': { type: 'boolean', default: false } } });
+  const { values: args } = parseArgs({
+    options: { runs: { type: 'string', default: '2' }, 'no-write': { type: 'boolean', default: false } },
+  });
   const result = await run({ runs: Number(args.runs) });
   await report(result, { write: !args['no-write'] });
 }

@@ -107,8 +107,10 @@ function mergePaths(baseAuthority, basePath, refPath) {
 export function resolveUrl(base, ref) {
   const r = splitUrl(ref.trim());
   const b = splitUrl(base);
-  const withQuery = (/** @type {string} */ head, /** @type {string | undefined} */ query) => (query === undefined ? head : `${head}?${query}`);
-  if (r.scheme !== undefined) return withQuery(`${r.scheme}:${r.authority === undefined ? '' : `//${r.authority}`}${removeDotSegments(r.path)}`, r.query);
+  const withQuery = (/** @type {string} */ head, /** @type {string | undefined} */ query) =>
+    query === undefined ? head : `${head}?${query}`;
+  if (r.scheme !== undefined)
+    return withQuery(`${r.scheme}:${r.authority === undefined ? '' : `//${r.authority}`}${removeDotSegments(r.path)}`, r.query);
   const prefix = `${b.scheme}:`;
   if (r.authority !== undefined) return withQuery(`${prefix}//${r.authority}${removeDotSegments(r.path)}`, r.query);
   const authority = b.authority === undefined ? '' : `//${b.authority}`;
@@ -167,7 +169,8 @@ export function isMasterPlaylist(text) {
 export function parseMasterPlaylist(text) {
   const all = lines(text);
   if (all[0] !== '#EXTM3U') return { ok: false, error: { code: 'not-a-playlist', message: 'the text does not start with #EXTM3U' } };
-  if (!isMasterPlaylist(text)) return { ok: false, error: { code: 'not-a-master', message: 'no EXT-X-STREAM-INF: this is a media playlist' } };
+  if (!isMasterPlaylist(text))
+    return { ok: false, error: { code: 'not-a-master', message: 'no EXT-X-STREAM-INF: this is a media playlist' } };
   /** @type {Variant[]} */
   const variants = [];
   /** @type {Record<string, string> | undefined} */
@@ -195,7 +198,8 @@ export function parseMasterPlaylist(text) {
 export function parseMediaPlaylist(text) {
   const all = lines(text);
   if (all[0] !== '#EXTM3U') return { ok: false, error: { code: 'not-a-playlist', message: 'the text does not start with #EXTM3U' } };
-  if (isMasterPlaylist(text)) return { ok: false, error: { code: 'not-a-media-playlist', message: 'EXT-X-STREAM-INF: this is a master playlist' } };
+  if (isMasterPlaylist(text))
+    return { ok: false, error: { code: 'not-a-media-playlist', message: 'EXT-X-STREAM-INF: this is a master playlist' } };
   let targetDuration = Number.NaN;
   let mediaSequence = 0;
   let endList = false;
@@ -227,7 +231,8 @@ export function parseMediaPlaylist(text) {
       programDateTime = undefined;
     }
   }
-  if (!(targetDuration > 0)) return { ok: false, error: { code: 'no-target-duration', message: 'EXT-X-TARGETDURATION is missing or not positive' } };
+  if (!(targetDuration > 0))
+    return { ok: false, error: { code: 'no-target-duration', message: 'EXT-X-TARGETDURATION is missing or not positive' } };
   return { ok: true, value: { targetDuration, mediaSequence, endList, segments } };
 }
 

@@ -14,7 +14,9 @@ describe('autoscaler config section', () => {
   });
 
   it('maps nested overrides onto PolicyConfig', () => {
-    const config = autoscalerSchema.parse({ policy: { minEdges: 2, maxEdges: 3, target: 0.5, scaleUp: { abs: 1 }, scaleDownStabilizationMs: 1000 } });
+    const config = autoscalerSchema.parse({
+      policy: { minEdges: 2, maxEdges: 3, target: 0.5, scaleUp: { abs: 1 }, scaleDownStabilizationMs: 1000 },
+    });
     expect(toPolicyConfig(config.policy)).toEqual({
       ...defaultPolicyConfig,
       minEdges: 2,

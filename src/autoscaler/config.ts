@@ -56,7 +56,10 @@ export const localActuatorSchema = z.object({
   /** Address the edges listen on (and put in their registry URL). */
   host: z.string().min(1).default('127.0.0.1'),
   /** Origin base URLs the edges pull from: the first is primary. */
-  origins: z.array(z.url({ protocol: /^http$/ })).min(1).default(['http://127.0.0.1:8080']),
+  origins: z
+    .array(z.url({ protocol: /^http$/ }))
+    .min(1)
+    .default(['http://127.0.0.1:8080']),
   /** Each edge keeps its cache, logs and nginx.conf under <dataDir>/<id>. */
   dataDir: z.string().min(1).default('./data/autoscaler-edges'),
   /** Edge ids are <idPrefix>-<n>: autoscalers sharing a registry (a standby) need different prefixes. */
@@ -77,7 +80,11 @@ export const terraformActuatorSchema = z.object({
   /** The terraform executable (a name on PATH or a path). */
   binary: z.string().min(1).default('terraform'),
   /** Longest a single apply may run before it is interrupted. */
-  applyTimeoutSec: z.int().min(10).max(24 * 3600).default(1800),
+  applyTimeoutSec: z
+    .int()
+    .min(10)
+    .max(24 * 3600)
+    .default(1800),
   /** Extra attempts after a failed apply (each failure is logged and kept in the status). */
   retries: z.int().min(0).max(10).default(2),
   /** New edges are named <namePrefix>-<n>. */
@@ -101,7 +108,11 @@ export const autoscalerSchema = z.object({
   /** Longest wait, after asking an edge to drain, for its connections to end before it is removed. */
   drainTimeoutSec: z.int().min(0).max(3600).default(60),
   /** An edge the actuator started that has not registered after this long stops counting as capacity. */
-  bootTimeoutSec: z.int().min(1).max(24 * 3600).default(600),
+  bootTimeoutSec: z
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .default(600),
   /** Decisions kept for /status. */
   historySize: z.int().min(1).max(10_000).default(50),
   policy: autoscalerPolicySchema.prefault({}),

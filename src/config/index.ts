@@ -3,4 +3,12 @@
  */
 export { configSchema, type HlscdnConfig } from './schema.js';
 export { loadConfig, redactConfig } from './load.js';
-export { deepMerge, listConfigLeaves, envNameFor, redacted, type ConfigLeaf, type Env, type LoadConfigOptions } from '../core/config/index.js';
+export {
+  deepMerge,
+  listConfigLeaves,
+  envNameFor,
+  redacted,
+  type ConfigLeaf,
+  type Env,
+  type LoadConfigOptions,
+} from '../core/config/index.js';

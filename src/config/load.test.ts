@@ -28,7 +28,12 @@ describe('loadConfig', () => {
 
   it('reads environment variables named after the schema paths, converting numbers and booleans', () => {
     const config = loadConfig({
-      env: { HLSCDN_ORIGIN_PORT: '9000', HLSCDN_STORE_S3_FORCE_PATH_STYLE: 'true', HLSCDN_STORE_URL: 's3://b/p', REDIS_URL: 'redis://127.0.0.1:6380' },
+      env: {
+        HLSCDN_ORIGIN_PORT: '9000',
+        HLSCDN_STORE_S3_FORCE_PATH_STYLE: 'true',
+        HLSCDN_STORE_URL: 's3://b/p',
+        REDIS_URL: 'redis://127.0.0.1:6380',
+      },
     });
     expect(config.origin.port).toBe(9000);
     expect(config.store.s3.forcePathStyle).toBe(true);
@@ -59,7 +64,9 @@ describe('loadConfig', () => {
 
   it('refuses invalid input with one message naming every bad field and its variable', () => {
     const message = configError(() =>
-      loadConfig({ env: { HLSCDN_ORIGIN_PORT: 'eighty', HLSCDN_STORE_S3_FORCE_PATH_STYLE: 'maybe', HLSCDN_LOG_LEVEL: 'loud', REDIS_URL: 'http://x' } }),
+      loadConfig({
+        env: { HLSCDN_ORIGIN_PORT: 'eighty', HLSCDN_STORE_S3_FORCE_PATH_STYLE: 'maybe', HLSCDN_LOG_LEVEL: 'loud', REDIS_URL: 'http://x' },
+      }),
     );
     expect(message).toContain('origin.port (HLSCDN_ORIGIN_PORT)');
     expect(message).toContain('store.s3.forcePathStyle (HLSCDN_STORE_S3_FORCE_PATH_STYLE)');
@@ -69,7 +76,9 @@ describe('loadConfig', () => {
   });
 
   it('reports an unreadable config file and an unreadable secret file', () => {
-    const message = configError(() => loadConfig({ env: { HLSCDN_CONFIG: '/nonexistent/c.json', HLSCDN_API_TOKEN_FILE: '/nonexistent/t' } }));
+    const message = configError(() =>
+      loadConfig({ env: { HLSCDN_CONFIG: '/nonexistent/c.json', HLSCDN_API_TOKEN_FILE: '/nonexistent/t' } }),
+    );
     expect(message).toContain('config file /nonexistent/c.json');
     expect(message).toContain('api.token (HLSCDN_API_TOKEN_FILE)');
   });
@@ -78,7 +87,12 @@ describe('loadConfig', () => {
 describe('redactConfig', () => {
   it('hides secret fields and passwords inside URLs, keeps the rest', () => {
     const config = loadConfig({
-      env: { HLSCDN_API_TOKEN: 'T0KEN-X', HLSCDN_STORE_S3_SECRET_ACCESS_KEY: 'SK-X', HLSCDN_REDIS_URL: 'redis://u:PW-X@127.0.0.1:6379/0', HLSCDN_REDIS_PASSWORD: 'PW2-X' },
+      env: {
+        HLSCDN_API_TOKEN: 'T0KEN-X',
+        HLSCDN_STORE_S3_SECRET_ACCESS_KEY: 'SK-X',
+        HLSCDN_REDIS_URL: 'redis://u:PW-X@127.0.0.1:6379/0',
+        HLSCDN_REDIS_PASSWORD: 'PW2-X',
+      },
     });
     const text = JSON.stringify(redactConfig(config));
     for (const secret of ['T0KEN-X', 'SK-X', 'PW-X', 'PW2-X']) expect(text).not.toContain(secret);
@@ -87,7 +101,17 @@ describe('redactConfig', () => {
   });
 
   it('knows which leaves are secret from the schema', () => {
-    const secrets = listConfigLeaves(configSchema).filter((l) => l.secret).map((l) => l.env);
-    expect(secrets.sort()).toEqual(['HLSCDN_API_TOKEN', 'HLSCDN_REDIS_PASSWORD', 'HLSCDN_REDIS_SENTINEL_PASSWORD', 'HLSCDN_SIGNING_SECRET', 'HLSCDN_STORE_S3_SECRET_ACCESS_KEY', 'HLSCDN_STORE_S3_SESSION_TOKEN', 'HLSCDN_TRANSCODER_HOOKS_SRS_STREAM_KEYS']);
+    const secrets = listConfigLeaves(configSchema)
+      .filter((l) => l.secret)
+      .map((l) => l.env);
+    expect(secrets.sort()).toEqual([
+      'HLSCDN_API_TOKEN',
+      'HLSCDN_REDIS_PASSWORD',
+      'HLSCDN_REDIS_SENTINEL_PASSWORD',
+      'HLSCDN_SIGNING_SECRET',
+      'HLSCDN_STORE_S3_SECRET_ACCESS_KEY',
+      'HLSCDN_STORE_S3_SESSION_TOKEN',
+      'HLSCDN_TRANSCODER_HOOKS_SRS_STREAM_KEYS',
+    ]);
   });
 });

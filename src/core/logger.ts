@@ -17,7 +17,12 @@ const redactPaths = ['*.password', '*.secret', '*.token', '*.secretAccessKey', '
 
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
-    { name: options.name, level: options.level ?? 'info', base: { service: options.name }, redact: { paths: redactPaths, censor: '[redacted]' } },
+    {
+      name: options.name,
+      level: options.level ?? 'info',
+      base: { service: options.name },
+      redact: { paths: redactPaths, censor: '[redacted]' },
+    },
     options.destination,
   );
 }

@@ -47,7 +47,10 @@ describe('dashboard app', () => {
 
   it('reports a failing task source instead of failing', async () => {
     const broken = createDashboardApp({
-      sources: { fleet: () => ({ edges: [], ageMs: Infinity, connected: false }), tasks: async () => Promise.reject(new Error('transcoder API unreachable')) },
+      sources: {
+        fleet: () => ({ edges: [], ageMs: Infinity, connected: false }),
+        tasks: async () => Promise.reject(new Error('transcoder API unreachable')),
+      },
       history: new FleetHistory(),
       registry: createMetricsRegistry({ service: 'dashboard', processMetrics: false }),
       logger: silentLogger(),

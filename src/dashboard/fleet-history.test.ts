@@ -7,7 +7,14 @@ const edge = (id: string, state: 'active' | 'draining', connections: number, egr
   edgeRecord(id, {
     state,
     capacity: { weight: 1, egressBytesPerSec: 1000, connections: 10 },
-    load: { activeConnections: connections, requestsPerSec: 5, egressBytesPerSec: egress, cacheHitRatio: 1, upstreamErrors: 0, cacheBytes: 0 },
+    load: {
+      activeConnections: connections,
+      requestsPerSec: 5,
+      egressBytesPerSec: egress,
+      cacheHitRatio: 1,
+      upstreamErrors: 0,
+      cacheBytes: 0,
+    },
   });
 
 describe('sampleFleet', () => {

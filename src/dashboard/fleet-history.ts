@@ -37,8 +37,18 @@ export function sampleFleet(edges: readonly EdgeRecord[], at: number): FleetSamp
     connectionCapacity += e.capacity.connections;
     requests += e.load.requestsPerSec;
   }
-  const utilization = Math.max(egressCapacity > 0 ? egress / egressCapacity : 0, connectionCapacity > 0 ? connections / connectionCapacity : 0);
-  return { at, edges: active.length, draining: edges.length - active.length, utilization, requestsPerSec: requests, egressBytesPerSec: egress };
+  const utilization = Math.max(
+    egressCapacity > 0 ? egress / egressCapacity : 0,
+    connectionCapacity > 0 ? connections / connectionCapacity : 0,
+  );
+  return {
+    at,
+    edges: active.length,
+    draining: edges.length - active.length,
+    utilization,
+    requestsPerSec: requests,
+    egressBytesPerSec: egress,
+  };
 }
 
 export class FleetHistory {

@@ -29,12 +29,18 @@ function setup(outcomes: Record<string, () => ProbeOutcome | Promise<ProbeOutcom
 }
 
 const latest = (published: Array<{ verdicts: ProbeVerdict[] }>, id: string) =>
-  published.flatMap((p) => p.verdicts).filter((v) => v.id === id).at(-1)?.verdict;
+  published
+    .flatMap((p) => p.verdicts)
+    .filter((v) => v.id === id)
+    .at(-1)?.verdict;
 
 describe('EdgeProber', () => {
   it('publishes every verdict on its first round, then a changed verdict as soon as the failing probe lands', async () => {
     let bFails = false;
-    const { prober, published, advance } = setup({ a: () => ({ ok: true, rttMs: 2 }), b: () => (bFails ? { ok: false, error: 'refused' } : { ok: true, rttMs: 2 }) });
+    const { prober, published, advance } = setup({
+      a: () => ({ ok: true, rttMs: 2 }),
+      b: () => (bFails ? { ok: false, error: 'refused' } : { ok: true, rttMs: 2 }),
+    });
     prober.tick();
     await waitUntil(() => published.length > 0, { what: 'the first publish' });
     expect(published[0]!.verdicts.map((v) => `${v.id}:${v.verdict}`)).toEqual(['a:up', 'b:up']);

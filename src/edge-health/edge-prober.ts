@@ -138,7 +138,8 @@ export class EdgeProber {
     const now = this.now();
     const { verdicts, changed } = this.tracker.evaluate(now);
     for (const v of verdicts) this.metrics?.verdict.set({ edge: v.id }, v.verdict === 'up' ? 1 : v.verdict === 'slow' ? 0.5 : 0);
-    for (const v of changed) this.logger.info({ edge: v.id, verdict: v.verdict, rttMs: v.rttMs, detail: v.detail }, `edge ${v.id} is ${v.verdict}`);
+    for (const v of changed)
+      this.logger.info({ edge: v.id, verdict: v.verdict, rttMs: v.rttMs, detail: v.detail }, `edge ${v.id} is ${v.verdict}`);
     for (const v of refresh ? verdicts : changed) this.pending.verdicts.set(v.id, v);
     if (refresh) this.lastRefresh = now;
     this.flush();
@@ -185,9 +186,28 @@ interface ProberMetrics {
 
 function createProberMetrics(registry: Registry): ProberMetrics {
   return {
-    leader: new Gauge({ name: 'hlscdn_edge_prober_leader', help: '1 while this process holds the prober lease and probes the edges', registers: [registry] }),
-    results: new Counter({ name: 'hlscdn_edge_probes_total', help: 'Outside-in probes of edges, by result', labelNames: ['edge', 'result'], registers: [registry] }),
-    rtt: new Gauge({ name: 'hlscdn_edge_probe_rtt_seconds', help: 'Time to first byte of the last good probe of each edge', labelNames: ['edge'], registers: [registry] }),
-    verdict: new Gauge({ name: 'hlscdn_edge_probe_verdict', help: 'Probe verdict of each edge: 1 up, 0.5 slow, 0 down', labelNames: ['edge'], registers: [registry] }),
+    leader: new Gauge({
+      name: 'hlscdn_edge_prober_leader',
+      help: '1 while this process holds the prober lease and probes the edges',
+      registers: [registry],
+    }),
+    results: new Counter({
+      name: 'hlscdn_edge_probes_total',
+      help: 'Outside-in probes of edges, by result',
+      labelNames: ['edge', 'result'],
+      registers: [registry],
+    }),
+    rtt: new Gauge({
+      name: 'hlscdn_edge_probe_rtt_seconds',
+      help: 'Time to first byte of the last good probe of each edge',
+      labelNames: ['edge'],
+      registers: [registry],
+    }),
+    verdict: new Gauge({
+      name: 'hlscdn_edge_probe_verdict',
+      help: 'Probe verdict of each edge: 1 up, 0.5 slow, 0 down',
+      labelNames: ['edge'],
+      registers: [registry],
+    }),
   };
 }

@@ -31,7 +31,13 @@ describe('ProbeTracker', () => {
 
   it('calls an edge slow against the median of the others, not against a fixed figure', () => {
     const t = new ProbeTracker({ fall: 2, rise: 2, slowFactor: 4, slowFloorMs: 50, rttSmoothing: 1 });
-    for (const [id, rtt] of [['a', 20], ['b', 25], ['c', 30], ['d', 200]] as const) t.record(id, ok(rtt), 0);
+    for (const [id, rtt] of [
+      ['a', 20],
+      ['b', 25],
+      ['c', 30],
+      ['d', 200],
+    ] as const)
+      t.record(id, ok(rtt), 0);
     expect(kinds(t, 0)).toEqual({ a: 'up', b: 'up', c: 'up', d: 'slow' });
     expect(t.evaluate(1).verdicts.find((v) => v.id === 'd')?.detail).toBe('round trip 200 ms, fleet median 25 ms');
     // A whole fleet that is far away is not slow.

@@ -115,7 +115,8 @@ export class ProbeTracker {
     if (others.length === 0) return { kind: 'up' };
     const median = medianOf(others);
     const limit = Math.max(this.policy.slowFloorMs, this.policy.slowFactor * median);
-    if (state.rttMs > limit) return { kind: 'slow', detail: `round trip ${Math.round(state.rttMs)} ms, fleet median ${Math.round(median)} ms` };
+    if (state.rttMs > limit)
+      return { kind: 'slow', detail: `round trip ${Math.round(state.rttMs)} ms, fleet median ${Math.round(median)} ms` };
     return { kind: 'up' };
   }
 }

@@ -27,6 +27,7 @@ export function registryAclRules(keys: RegistryKeys, role: RegistryRole): string
   // EVAL counts its KEYS as written (Redis cannot know what a script does), so the
   // view and the controller need write permission on record keys for their scripts;
   // their command lists (no SET, no DEL) are what keeps them from changing records.
-  const keyRules = role === 'controller' ? [`~${keys.record('*')}`, `~${keys.draining}`] : [`~${keys.record('*')}`, `~${keys.index}`, `~${keys.draining}`];
+  const keyRules =
+    role === 'controller' ? [`~${keys.record('*')}`, `~${keys.draining}`] : [`~${keys.record('*')}`, `~${keys.index}`, `~${keys.draining}`];
   return ['resetkeys', ...keyRules, 'resetchannels', `&${keys.events}`, '-@all', ...COMMANDS[role], ...CONNECTION];
 }

@@ -44,7 +44,10 @@ export const edgeRecordSchema = z.object({
   /** Public base URL viewers fetch segments from. */
   url: publicBaseUrl,
   /** Failure domain or region, for zone-aware selection. */
-  zone: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"').optional(),
+  zone: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
+    .optional(),
   /** What the edge can take at 100% utilization. */
   capacity: z.object({
     /** Relative share of keys for rendezvous hashing. */

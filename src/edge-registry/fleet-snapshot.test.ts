@@ -78,7 +78,11 @@ describe('FleetSnapshot resync', () => {
     const fleet = new FleetSnapshot({ ttlMs: TTL });
     fleet.applyEvent(beat('a', T0), live);
     const token = fleet.beginResync();
-    const changes = fleet.applyResync(token, { records: [edgeRecord('b', { heartbeatAt: T0 })], draining: ['b'] }, { ...live, keepMissing: false });
+    const changes = fleet.applyResync(
+      token,
+      { records: [edgeRecord('b', { heartbeatAt: T0 })], draining: ['b'] },
+      { ...live, keepMissing: false },
+    );
     expect(summary(changes).sort()).toEqual(['join:b', 'stale:a:missing']);
     expect(fleet.edges(live).map((e) => [e.id, e.state])).toEqual([['b', 'draining']]);
   });
@@ -97,7 +101,11 @@ describe('FleetSnapshot resync', () => {
     fleet.applyEvent(beat('a', T0), live);
     const token = fleet.beginResync();
     fleet.applyEvent({ v: 1, type: 'leave', id: 'a', at: T0 }, live);
-    const changes = fleet.applyResync(token, { records: [edgeRecord('a', { heartbeatAt: T0 })], draining: [] }, { ...live, keepMissing: false });
+    const changes = fleet.applyResync(
+      token,
+      { records: [edgeRecord('a', { heartbeatAt: T0 })], draining: [] },
+      { ...live, keepMissing: false },
+    );
     expect(changes).toEqual([]);
     expect(fleet.edges(live)).toEqual([]);
   });
@@ -109,7 +117,9 @@ describe('FleetSnapshot resync', () => {
     expect(fleet.applyResync(token, { records: [], draining: [] }, { ...live, keepMissing: false })).toEqual([]);
     expect(fleet.edges(live).map((e) => e.id)).toEqual(['a']);
     // The next read, started after the join, is authoritative again.
-    expect(summary(fleet.applyResync(fleet.beginResync(), { records: [], draining: [] }, { ...live, keepMissing: false }))).toEqual(['stale:a:missing']);
+    expect(summary(fleet.applyResync(fleet.beginResync(), { records: [], draining: [] }, { ...live, keepMissing: false }))).toEqual([
+      'stale:a:missing',
+    ]);
   });
 
   it('learns a missed drain mark even when the edge heartbeated during the read', () => {
@@ -117,7 +127,11 @@ describe('FleetSnapshot resync', () => {
     fleet.applyEvent(beat('a', T0), live);
     const token = fleet.beginResync();
     fleet.applyEvent(beat('a', T0 + 1_000), live);
-    const changes = fleet.applyResync(token, { records: [edgeRecord('a', { heartbeatAt: T0 })], draining: ['a'] }, { ...live, keepMissing: false });
+    const changes = fleet.applyResync(
+      token,
+      { records: [edgeRecord('a', { heartbeatAt: T0 })], draining: ['a'] },
+      { ...live, keepMissing: false },
+    );
     expect(summary(changes)).toEqual(['update:a', 'drain:a']);
     expect(fleet.edges(live)[0]).toMatchObject({ state: 'draining', heartbeatAt: T0 + 1_000 });
   });
@@ -127,7 +141,9 @@ describe('FleetSnapshot resync', () => {
     fleet.applyEvent(beat('a', T0), live);
     const token = fleet.beginResync();
     fleet.applyEvent({ v: 1, type: 'drain', id: 'a', at: T0 }, live);
-    expect(fleet.applyResync(token, { records: [edgeRecord('a', { heartbeatAt: T0 })], draining: [] }, { ...live, keepMissing: false })).toEqual([]);
+    expect(
+      fleet.applyResync(token, { records: [edgeRecord('a', { heartbeatAt: T0 })], draining: [] }, { ...live, keepMissing: false }),
+    ).toEqual([]);
     expect(fleet.edges(live)[0]?.state).toBe('draining');
   });
 });

@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 import { err, ok, type Result } from '../core/result.js';
-import { checkSize, describeIssues, edgeIdSchema, edgeRecordSchema, MAX_RECORD_BYTES, parseJson, type EdgeRecordError } from './edge-record.js';
+import {
+  checkSize,
+  describeIssues,
+  edgeIdSchema,
+  edgeRecordSchema,
+  MAX_RECORD_BYTES,
+  parseJson,
+  type EdgeRecordError,
+} from './edge-record.js';
 import { probeVerdictSchema } from './probe-verdict.js';
 
 /** A record plus the envelope. */

@@ -34,7 +34,12 @@ export async function readRegistry(redis: Redis, keys: RegistryKeys): Promise<Re
   for (const [id, value] of Object.entries((replies[2]?.[1] ?? {}) as Record<string, string>)) {
     const parsed = parseProbeVerdict(value);
     if (parsed.ok && parsed.value.id === id) read.probes.set(id, parsed.value);
-    else read.malformed.push({ key: `${keys.probes} ${id}`, value, error: parsed.ok ? { code: 'invalid-record', message: 'verdict id does not match its field' } : parsed.error });
+    else
+      read.malformed.push({
+        key: `${keys.probes} ${id}`,
+        value,
+        error: parsed.ok ? { code: 'invalid-record', message: 'verdict id does not match its field' } : parsed.error,
+      });
   }
   ids.forEach((id, index) => {
     const key = keys.record(id);
@@ -44,7 +49,11 @@ export async function readRegistry(redis: Redis, keys: RegistryKeys): Promise<Re
     if (!parsed.ok) return void read.malformed.push({ key, value, error: parsed.error });
     // A record copied under another key would otherwise make one edge appear twice.
     if (parsed.value.id !== id) {
-      return void read.malformed.push({ key, value, error: { code: 'invalid-record', message: `record id ${JSON.stringify(parsed.value.id)} does not match its key` } });
+      return void read.malformed.push({
+        key,
+        value,
+        error: { code: 'invalid-record', message: `record id ${JSON.stringify(parsed.value.id)} does not match its key` },
+      });
     }
     read.records.push(parsed.value);
   });

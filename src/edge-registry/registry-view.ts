@@ -128,7 +128,9 @@ export class EdgeRegistryView extends EventEmitter<EdgeRegistryViewEvents> {
     const now = this.now();
     const connected = this.isConnected();
     return {
-      edges: this.fleet.edges({ now, clock: this.clockApplies(now) }).map((edge) => withProbeVerdict(edge, this.probes.get(edge.id), now, this.probeStaleMs)),
+      edges: this.fleet
+        .edges({ now, clock: this.clockApplies(now) })
+        .map((edge) => withProbeVerdict(edge, this.probes.get(edge.id), now, this.probeStaleMs)),
       updatedAt: this.updatedAt,
       ageMs: this.updatedAt === 0 ? Number.POSITIVE_INFINITY : now - this.updatedAt,
       connected,
@@ -259,7 +261,10 @@ export class EdgeRegistryView extends EventEmitter<EdgeRegistryViewEvents> {
     if (channel !== this.keys.events || this.closing) return;
     const parsed = parseRegistryEvent(message);
     if (!parsed.ok) {
-      this.logger.warn({ channel, reason: parsed.error.code, detail: parsed.error.message, bytes: message.length }, 'ignoring malformed registry event');
+      this.logger.warn(
+        { channel, reason: parsed.error.code, detail: parsed.error.message, bytes: message.length },
+        'ignoring malformed registry event',
+      );
       return;
     }
     const now = this.now();

@@ -54,7 +54,8 @@ export class EdgeRegistryWriter {
   constructor(options: EdgeRegistryWriterOptions) {
     this.keys = registryKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
     this.ttlMs = options.ttlMs ?? 3_000;
-    if (!Number.isInteger(this.ttlMs) || this.ttlMs < 100) throw new HlscdnError('invalid-config', `ttlMs must be an integer >= 100, got ${this.ttlMs}`);
+    if (!Number.isInteger(this.ttlMs) || this.ttlMs < 100)
+      throw new HlscdnError('invalid-config', `ttlMs must be an integer >= 100, got ${this.ttlMs}`);
     this.readyTimeoutMs = options.readyTimeoutMs ?? 1_000;
     this.now = options.now ?? Date.now;
     const logger = options.logger ?? silentLogger();
@@ -105,7 +106,8 @@ export class EdgeRegistryWriter {
     } catch (error) {
       throw toRedisError(error, { what, target: describeTarget(this.redis) });
     }
-    if (reply === -1) throw new HlscdnError('not-found', `cannot drain edge ${describeId(id)}: it is not registered (no live record)`, { details: { id } });
+    if (reply === -1)
+      throw new HlscdnError('not-found', `cannot drain edge ${describeId(id)}: it is not registered (no live record)`, { details: { id } });
     return { alreadyRequested: reply === 0 };
   }
 
@@ -118,7 +120,8 @@ export class EdgeRegistryWriter {
     const what = 'probe verdicts';
     for (const verdict of verdicts) {
       const valid = probeVerdictSchema.safeParse(verdict);
-      if (!valid.success) throw new HlscdnError('invalid-input', `${what} refused, nothing written: ${valid.error.issues[0]?.message ?? 'invalid'}`);
+      if (!valid.success)
+        throw new HlscdnError('invalid-input', `${what} refused, nothing written: ${valid.error.issues[0]?.message ?? 'invalid'}`);
     }
     for (const id of forget) this.checkId(id, what);
     if (verdicts.length === 0 && forget.length === 0) return;
@@ -180,13 +183,15 @@ export class EdgeRegistryWriter {
       await waitForReady(this.redis, { timeoutMs: this.readyTimeoutMs, what });
     } catch (error) {
       const known = this.lastConnectionError;
-      if (known !== undefined && redisErrorCode(known) === 'unauthorized') throw toRedisError(known, { what, target: describeTarget(this.redis) });
+      if (known !== undefined && redisErrorCode(known) === 'unauthorized')
+        throw toRedisError(known, { what, target: describeTarget(this.redis) });
       throw error;
     }
   }
 
   private checkId(id: string, what: string): void {
-    if (!edgeIdSchema.safeParse(id).success) throw new HlscdnError('invalid-input', `${what} refused: the id must match [a-z0-9][a-z0-9._-]{0,62}`);
+    if (!edgeIdSchema.safeParse(id).success)
+      throw new HlscdnError('invalid-input', `${what} refused: the id must match [a-z0-9][a-z0-9._-]{0,62}`);
   }
 }
 

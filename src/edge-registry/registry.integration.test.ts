@@ -40,18 +40,28 @@ afterAll(async () => {
 /** A pino logger whose lines land in an array. */
 function captureLogs() {
   const lines: Array<Record<string, unknown>> = [];
-  const logger = createLogger({ name: 'test', level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+  const logger = createLogger({
+    name: 'test',
+    level: 'debug',
+    destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+  });
   return { logger, lines };
 }
 
-function writer(url: string, options: Partial<EdgeRegistryWriterOptions> & { redisExtra?: Partial<EdgeRegistryWriterOptions['redis']> } = {}): EdgeRegistryWriter {
+function writer(
+  url: string,
+  options: Partial<EdgeRegistryWriterOptions> & { redisExtra?: Partial<EdgeRegistryWriterOptions['redis']> } = {},
+): EdgeRegistryWriter {
   const { redisExtra, ...rest } = options;
   const created = new EdgeRegistryWriter({ redis: { url, ...redisExtra }, ...rest });
   closers.push(() => created.close());
   return created;
 }
 
-async function view(url: string, options: Partial<EdgeRegistryViewOptions> & { redisExtra?: Partial<EdgeRegistryViewOptions['redis']> } = {}): Promise<EdgeRegistryView> {
+async function view(
+  url: string,
+  options: Partial<EdgeRegistryViewOptions> & { redisExtra?: Partial<EdgeRegistryViewOptions['redis']> } = {},
+): Promise<EdgeRegistryView> {
   const { redisExtra, ...rest } = options;
   const created = new EdgeRegistryView({ redis: { url, ...redisExtra }, ...rest });
   closers.push(() => created.close());
@@ -59,7 +69,8 @@ async function view(url: string, options: Partial<EdgeRegistryViewOptions> & { r
   return created;
 }
 
-const now = (id: string, overrides: Partial<EdgeRecord> = {}) => edgeRecord(id, { startedAt: Date.now(), heartbeatAt: Date.now(), ...overrides });
+const now = (id: string, overrides: Partial<EdgeRecord> = {}) =>
+  edgeRecord(id, { startedAt: Date.now(), heartbeatAt: Date.now(), ...overrides });
 const ids = (v: EdgeRegistryView) => v.snapshot().edges.map((e) => e.id);
 
 describe('writer and view', () => {
@@ -92,7 +103,11 @@ describe('writer and view', () => {
     const first = now('edge-1');
     await w.register(first);
     await waitUntil(() => ids(v).includes('edge-1'), { what: 'join' });
-    await w.heartbeat({ ...first, heartbeatAt: first.heartbeatAt + 1, load: { ...first.load, requestsPerSec: 420, activeConnections: 77 } });
+    await w.heartbeat({
+      ...first,
+      heartbeatAt: first.heartbeatAt + 1,
+      load: { ...first.load, requestsPerSec: 420, activeConnections: 77 },
+    });
     await waitUntil(() => v.snapshot().edges[0]?.load.requestsPerSec === 420, { what: 'the new load' });
     expect(v.snapshot().edges[0]?.load.activeConnections).toBe(77);
     expect(updates).toHaveLength(1);
@@ -194,7 +209,11 @@ describe('writer and view', () => {
     await waitUntil(() => ids(v).includes('good'), { what: 'the good edge' });
     expect(ids(v)).toEqual(['good']);
     const recordWarnings = lines.filter((l) => l.msg === 'ignoring malformed edge record' && l.level === 40);
-    expect(recordWarnings.map((l) => l.key).sort()).toEqual(Object.keys(bad).map((id) => keys.record(id)).sort());
+    expect(recordWarnings.map((l) => l.key).sort()).toEqual(
+      Object.keys(bad)
+        .map((id) => keys.record(id))
+        .sort(),
+    );
     expect(recordWarnings.find((l) => l.key === keys.record('huge'))?.reason).toBe('too-large');
     expect(recordWarnings.find((l) => l.key === keys.record('bad-json'))?.reason).toBe('invalid-json');
     const eventWarnings = lines.filter((l) => l.msg === 'ignoring malformed registry event' && l.level === 40);

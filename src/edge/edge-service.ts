@@ -104,7 +104,11 @@ export class EdgeService extends EventEmitter<EdgeServiceEvents> {
       id,
       publicUrl: publicUrl.replace(/\/$/, ''),
       zone: edge.zone,
-      capacity: { weight: edge.capacity.weight, egressBytesPerSec: (edge.capacity.egressMbps * 1e6) / 8, connections: edge.capacity.connections },
+      capacity: {
+        weight: edge.capacity.weight,
+        egressBytesPerSec: (edge.capacity.egressMbps * 1e6) / 8,
+        connections: edge.capacity.connections,
+      },
       stubStatusUrl: `${statusUrl}/nginx_status`,
       // The canary goes to the viewer-facing listener on loopback: the same workers, cache and upstream viewers get.
       canaryUrl: `http://${loopbackFor(edge.host)}:${edge.port}/.hlscdn/canary`,
@@ -160,7 +164,11 @@ export class EdgeService extends EventEmitter<EdgeServiceEvents> {
     logger.info({ timeoutSec: edge.drainTimeoutSec }, 'draining');
     await this.agent.drain();
     try {
-      await waitUntil(async () => (await this.agent.refreshConnections()) <= 1, { timeoutMs: edge.drainTimeoutSec * 1000, intervalMs: 250, what: 'viewer connections to end' });
+      await waitUntil(async () => (await this.agent.refreshConnections()) <= 1, {
+        timeoutMs: edge.drainTimeoutSec * 1000,
+        intervalMs: 250,
+        what: 'viewer connections to end',
+      });
     } catch {
       logger.warn({ connections: this.agent.activeConnections - 1 }, 'drain timeout: stopping with connections still open');
     }

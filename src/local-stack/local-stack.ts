@@ -17,7 +17,14 @@ import { startDashboard } from '../dashboard/index.js';
 import { EdgeRegistryView } from '../edge-registry/index.js';
 import { openStoreFromConfig, startOriginServer } from '../origin-store/index.js';
 import { startRewriter, type RewriterConfig } from '../rewriter/index.js';
-import { TaskWorker, isFinalState, prepareLaunchers, sessionSettingsFromConfig, startControlService, type TaskControl } from '../transcoder/index.js';
+import {
+  TaskWorker,
+  isFinalState,
+  prepareLaunchers,
+  sessionSettingsFromConfig,
+  startControlService,
+  type TaskControl,
+} from '../transcoder/index.js';
 import { localApiToken } from './api-token.js';
 import { ensureLiveTask, liveOutputPrefix, liveTaskId } from './live-task.js';
 import { preflight } from './preflight.js';
@@ -67,7 +74,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await preflight({ dataDir, needRedisServer: !config.redis.url });
   const parts: Array<{ close(): Promise<void> }> = [];
   const close = async () => {
-    for (const part of parts.splice(0).reverse()) await part.close().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
+    for (const part of parts.splice(0).reverse())
+      await part.close().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
   };
   try {
     let redisUrl = config.redis.url;
@@ -81,7 +89,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const store = await openStoreFromConfig(config.store, process.cwd());
     parts.push(store);
-    const origin = await startOriginServer({ store, logger, host: config.origin.host, port: config.origin.port, corsOrigin: config.origin.corsOrigin });
+    const origin = await startOriginServer({
+      store,
+      logger,
+      host: config.origin.host,
+      port: config.origin.port,
+      corsOrigin: config.origin.corsOrigin,
+    });
     parts.push(origin);
 
     // Edges are `hlscdn edge` processes of the local actuator, which the autoscaler then grows and shrinks.
@@ -125,7 +139,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const taskRedis = { ...redisOptionsFromConfig(redis), keyPrefix: redis.keyPrefix };
     const { token, file: apiTokenFile } = await localApiToken(config.api.token, dataDir);
     const registry = createMetricsRegistry({ service: 'transcoder' });
-    const api = await startControlService({ redis: taskRedis, token, host: section.api.host, port: section.api.port, transcoder: section, registry, logger });
+    const api = await startControlService({
+      redis: taskRedis,
+      token,
+      host: section.api.host,
+      port: section.api.port,
+      transcoder: section,
+      registry,
+      logger,
+    });
     parts.push(api);
     const launchers = await prepareLaunchers({ ffmpegPath: section.ffmpegPath, ffprobePath: section.ffprobePath });
     const worker = await TaskWorker.start({
@@ -144,7 +166,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     parts.push({ close: () => stopLiveTask(api.control) });
     await ensureLiveTask(api.control, options.input);
 
-    const view = new EdgeRegistryView({ redis: redisOptionsFromConfig(redis), keyPrefix: redis.keyPrefix, ttlMs: edgeConfig.ttlMs, logger });
+    const view = new EdgeRegistryView({
+      redis: redisOptionsFromConfig(redis),
+      keyPrefix: redis.keyPrefix,
+      ttlMs: edgeConfig.ttlMs,
+      logger,
+    });
     await view.start();
     parts.push(view);
     const masterUrl = `${rewriter.url}/${liveOutputPrefix}/master.m3u8`;
@@ -195,10 +222,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 async function stopLiveTask(control: TaskControl): Promise<void> {
   try {
     await control.stop(liveTaskId);
-    await waitUntil(async () => {
-      const task = await control.get(liveTaskId);
-      return !task || isFinalState(task.state);
-    }, { timeoutMs: 8_000, intervalMs: 100, what: 'the live task to stop' });
+    await waitUntil(
+      async () => {
+        const task = await control.get(liveTaskId);
+        return !task || isFinalState(task.state);
+      },
+      { timeoutMs: 8_000, intervalMs: 100, what: 'the live task to stop' },
+    );
   } catch {
     // The worker's close() ends ffmpeg anyway.
   }

@@ -15,12 +15,19 @@ export async function preflight(options: { dataDir: string; needRedisServer: boo
   if (missing.length > 0) {
     const debian = [...new Set(missing.map((name) => packages[name] ?? name))].join(' ');
     const redisHint = missing.includes('redis-server') ? ' (or set REDIS_URL to use an existing Redis)' : '';
-    throw new HlscdnError('process-failed', `missing programs: ${missing.join(', ')}. Install them (Debian/Ubuntu: sudo apt-get install ${debian})${redisHint} and start again.`);
+    throw new HlscdnError(
+      'process-failed',
+      `missing programs: ${missing.join(', ')}. Install them (Debian/Ubuntu: sudo apt-get install ${debian})${redisHint} and start again.`,
+    );
   }
   try {
     await mkdir(options.dataDir, { recursive: true });
     await access(options.dataDir, constants.W_OK);
   } catch (error) {
-    throw new HlscdnError('unavailable', `the data directory ${options.dataDir} is not writable: pass --data-dir <dir> with a directory you can write`, { cause: error });
+    throw new HlscdnError(
+      'unavailable',
+      `the data directory ${options.dataDir} is not writable: pass --data-dir <dir> with a directory you can write`,
+      { cause: error },
+    );
   }
 }

@@ -53,11 +53,19 @@ describe('Range and Content-Range', () => {
 
 describe('planRangedBody', () => {
   it('serves an exact answer as it is', () => {
-    expect(planRangedBody({ start: 10, end: 19 }, { start: 10, end: 19 }, 100)).toEqual({ kind: 'serve', range: { start: 10, end: 19 }, skip: 0 });
+    expect(planRangedBody({ start: 10, end: 19 }, { start: 10, end: 19 }, 100)).toEqual({
+      kind: 'serve',
+      range: { start: 10, end: 19 },
+      skip: 0,
+    });
   });
 
   it('trims a wider answer, such as a whole object for bytes=0-0', () => {
-    expect(planRangedBody({ start: 0, end: 0 }, { start: 0, end: 99 }, 100)).toEqual({ kind: 'serve', range: { start: 0, end: 0 }, skip: 0 });
+    expect(planRangedBody({ start: 0, end: 0 }, { start: 0, end: 99 }, 100)).toEqual({
+      kind: 'serve',
+      range: { start: 0, end: 0 },
+      skip: 0,
+    });
     expect(planRangedBody({ start: 40, end: 49 }, undefined, 100)).toEqual({ kind: 'serve', range: { start: 40, end: 49 }, skip: 40 });
   });
 

@@ -72,9 +72,7 @@ export function parseContentRange(value: string): (ResolvedRange & { size: numbe
 
 /** What to do with a response to a ranged request, given the range the server actually returned. */
 export type RangedBodyPlan =
-  | { kind: 'serve'; range: ResolvedRange; skip: number }
-  | { kind: 'unsatisfiable' }
-  | { kind: 'refetch'; range: ResolvedRange };
+  { kind: 'serve'; range: ResolvedRange; skip: number } | { kind: 'unsatisfiable' } | { kind: 'refetch'; range: ResolvedRange };
 
 /**
  * Decides how to serve `requested` from a response that carried `returned`

@@ -26,7 +26,10 @@ export const storeSchema = z.object({
   cache: z
     .object({
       playlistMaxAgeSec: z.int().min(0).max(60).default(1),
-      segmentMaxAgeSec: z.int().min(1).default(7 * 24 * 3600),
+      segmentMaxAgeSec: z
+        .int()
+        .min(1)
+        .default(7 * 24 * 3600),
     })
     .prefault({}),
 });

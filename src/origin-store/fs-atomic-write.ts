@@ -62,7 +62,7 @@ export async function writeFileAtomically(options: AtomicWriteOptions): Promise<
 
 /** write(2) may take fewer bytes than given; loop until all are in. */
 async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
-  for (let offset = 0; offset < bytes.length; ) {
+  for (let offset = 0; offset < bytes.length;) {
     const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
     offset += bytesWritten;
   }

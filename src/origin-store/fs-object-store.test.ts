@@ -46,7 +46,12 @@ describe('FsObjectStore on a plain directory', () => {
     await writeFile(join(root, 'ffmpeg', 'seg_001.ts'), pattern(500, 1));
     await utimes(join(root, 'ffmpeg', 'seg_001.ts'), 1_700_000_000, 1_700_000_000);
     const meta = await store.head('ffmpeg/seg_001.ts');
-    expect(meta).toMatchObject({ key: 'ffmpeg/seg_001.ts', size: 500, contentType: 'video/mp2t', cacheControl: 'public, max-age=604800, immutable' });
+    expect(meta).toMatchObject({
+      key: 'ffmpeg/seg_001.ts',
+      size: 500,
+      contentType: 'video/mp2t',
+      cacheControl: 'public, max-age=604800, immutable',
+    });
     expect(meta?.etag).toBe(`"${(500).toString(16)}-${(1_700_000_000_000).toString(16)}"`);
     expect(meta?.lastModified.getTime()).toBe(1_700_000_000_000);
     const ranged = await expectBody(await store.get('ffmpeg/seg_001.ts', { range: { start: 100, end: 199 } }));

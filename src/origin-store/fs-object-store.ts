@@ -40,7 +40,8 @@ export class FsObjectStore implements ObjectStore {
   private readonly cachePolicy: CachePolicy;
 
   constructor(options: FsObjectStoreOptions) {
-    if (!isAbsolute(options.root)) throw new HlscdnError('invalid-config', `fs store root must be an absolute path, got ${JSON.stringify(options.root)}`);
+    if (!isAbsolute(options.root))
+      throw new HlscdnError('invalid-config', `fs store root must be an absolute path, got ${JSON.stringify(options.root)}`);
     this.root = resolve(options.root);
     this.cachePolicy = options.cachePolicy ?? defaultCachePolicy;
     this.description = pathToFileURL(this.root).href;
@@ -205,7 +206,8 @@ export class FsObjectStore implements ObjectStore {
             return undefined;
           }
           const sidecar = await readSidecar(sidecarPath(this.root, key));
-          if (sidecar !== undefined && sidecarDescribes(sidecar, fileStat)) return { handle, meta: metaFromSidecar(key, sidecar, fileStat) };
+          if (sidecar !== undefined && sidecarDescribes(sidecar, fileStat))
+            return { handle, meta: metaFromSidecar(key, sidecar, fileStat) };
           if (attempt >= 2) return { handle, meta: derivedMeta(key, fileStat, this.cachePolicy) };
           await handle.close();
         } catch (error) {
@@ -277,6 +279,7 @@ function isStreamBody(body: PutBody): body is Exclude<PutBody, string | Uint8Arr
 
 function checkLimit(limit: number | undefined): number {
   if (limit === undefined) return Number.POSITIVE_INFINITY;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new HlscdnError('invalid-input', `list limit must be a non-negative integer, got ${limit}`);
+  if (!Number.isSafeInteger(limit) || limit < 0)
+    throw new HlscdnError('invalid-input', `list limit must be a non-negative integer, got ${limit}`);
   return limit;
 }

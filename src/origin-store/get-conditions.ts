@@ -11,7 +11,10 @@ export function etagsMatchWeakly(a: string, b: string): boolean {
   return opaque(a) === opaque(b);
 }
 
-export function isNotModified(meta: Pick<ObjectMeta, 'etag' | 'lastModified'>, options: Pick<GetOptions, 'ifNoneMatch' | 'ifModifiedSince'>): boolean {
+export function isNotModified(
+  meta: Pick<ObjectMeta, 'etag' | 'lastModified'>,
+  options: Pick<GetOptions, 'ifNoneMatch' | 'ifModifiedSince'>,
+): boolean {
   const tags = options.ifNoneMatch;
   if (tags !== undefined && tags.length > 0) return tags.some((tag) => tag.trim() === '*' || etagsMatchWeakly(tag, meta.etag));
   const since = options.ifModifiedSince;

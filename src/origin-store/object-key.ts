@@ -10,10 +10,12 @@ export const maxKeyBytes = 900;
 /** The fs driver keeps its own files under this top-level name. */
 export const reservedKeyPrefix = '.hlscdn';
 
-export type KeyProblem = 'empty' | 'too-long' | 'absolute' | 'dot-segment' | 'control-character' | 'backslash' | 'empty-segment' | 'reserved';
+export type KeyProblem =
+  'empty' | 'too-long' | 'absolute' | 'dot-segment' | 'control-character' | 'backslash' | 'empty-segment' | 'reserved';
 
 export function checkObjectKey(key: string): Result<string, { problem: KeyProblem; message: string }> {
-  const fail = (problem: KeyProblem, why: string) => err({ problem, message: `invalid object key ${JSON.stringify(key.slice(0, 120))}: ${why}` });
+  const fail = (problem: KeyProblem, why: string) =>
+    err({ problem, message: `invalid object key ${JSON.stringify(key.slice(0, 120))}: ${why}` });
   if (key.length === 0) return fail('empty', 'it is empty');
   if (Buffer.byteLength(key, 'utf8') > maxKeyBytes) return fail('too-long', `longer than ${maxKeyBytes} bytes`);
   // eslint-disable-next-line no-control-regex
@@ -22,7 +24,8 @@ export function checkObjectKey(key: string): Result<string, { problem: KeyProble
   if (key.startsWith('/')) return fail('absolute', 'it is absolute (starts with "/")');
   const segments = key.split('/');
   if (segments.some((s) => s === '.' || s === '..')) return fail('dot-segment', 'it contains a "." or ".." segment');
-  if (segments.some((s, i) => s === '' && i !== segments.length - 1)) return fail('empty-segment', 'it contains an empty path segment ("//")');
+  if (segments.some((s, i) => s === '' && i !== segments.length - 1))
+    return fail('empty-segment', 'it contains an empty path segment ("//")');
   if (segments[0] === reservedKeyPrefix) return fail('reserved', `"${reservedKeyPrefix}/" is reserved for the store's own files`);
   return ok(key);
 }

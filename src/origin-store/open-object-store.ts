@@ -20,5 +20,10 @@ export function openObjectStore(url: string, options: OpenObjectStoreOptions): O
   const location = parseStoreUrl(url, options.cwd);
   if (!location.ok) throw new HlscdnError('invalid-config', location.error.message);
   if (location.value.kind === 'fs') return new FsObjectStore({ root: location.value.root, cachePolicy: options.cachePolicy });
-  return new S3ObjectStore({ ...options.s3, bucket: location.value.bucket, prefix: location.value.prefix, cachePolicy: options.cachePolicy });
+  return new S3ObjectStore({
+    ...options.s3,
+    bucket: location.value.bucket,
+    prefix: location.value.prefix,
+    cachePolicy: options.cachePolicy,
+  });
 }

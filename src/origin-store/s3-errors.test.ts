@@ -36,7 +36,10 @@ describe('S3 error classification', () => {
 
   it('maps failures to unavailable or upstream with the cause and no secrets', () => {
     const throttled = s3Failure(sdkError('SlowDown', 503), { operation: 'put', key: 'a.ts', store: 's3://b/p/' });
-    expect(throttled).toMatchObject({ code: 'unavailable', details: { operation: 'put', key: 'a.ts', s3Error: 'SlowDown', httpStatus: 503 } });
+    expect(throttled).toMatchObject({
+      code: 'unavailable',
+      details: { operation: 'put', key: 'a.ts', s3Error: 'SlowDown', httpStatus: 503 },
+    });
     expect(throttled.message).toContain('S3 put of "a.ts" in s3://b/p/ failed (SlowDown, HTTP 503)');
     const denied = sdkError('AccessDenied', 403);
     expect(s3Failure(denied, { operation: 'check', key: '', store: 's3://b/' })).toMatchObject({ code: 'upstream', cause: denied });

@@ -78,15 +78,20 @@ async function startFaultProxy(failWhen: (request: ProxiedRequest, index: number
       req.on('end', () => {
         entry.status = 503;
         res.writeHead(503, { 'content-type': 'application/xml' });
-        res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+        res.end(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+        );
       });
       return;
     }
-    const upstream = request({ host: '127.0.0.1', port: Number(new URL(s3rver!.endpoint).port), method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      entry.status = answer.statusCode ?? 0;
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = request(
+      { host: '127.0.0.1', port: Number(new URL(s3rver!.endpoint).port), method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        entry.status = answer.statusCode ?? 0;
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
@@ -109,7 +114,10 @@ describe('S3ObjectStore against s3rver', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function proxiedStore(failWhen: (request: ProxiedRequest, index: number) => boolean, overrides: Partial<S3ObjectStoreOptions> = {}) {
+  async function proxiedStore(
+    failWhen: (request: ProxiedRequest, index: number) => boolean,
+    overrides: Partial<S3ObjectStoreOptions> = {},
+  ) {
     const proxy = await startFaultProxy(failWhen);
     const store = new S3ObjectStore(storeOptions({ endpoint: proxy.endpoint, ...overrides }));
     cleanups.push(proxy.close, () => store.close());
@@ -139,9 +147,12 @@ describe('S3ObjectStore against s3rver', () => {
     expect((await expectBody(await store.get('vod/big.mp4'))).bytes.equals(data)).toBe(true);
   });
 
-  it('gives up after the policy\'s attempts with an unavailable error', async () => {
+  it("gives up after the policy's attempts with an unavailable error", async () => {
     const { proxy, store } = await proxiedStore(() => true, { retry: { ...fastRetry, maxAttempts: 3 } });
-    await expect(store.put('live/seg.ts', 'x')).rejects.toMatchObject({ code: 'unavailable', details: { s3Error: 'SlowDown', httpStatus: 503 } });
+    await expect(store.put('live/seg.ts', 'x')).rejects.toMatchObject({
+      code: 'unavailable',
+      details: { s3Error: 'SlowDown', httpStatus: 503 },
+    });
     expect(proxy.requests).toHaveLength(3);
     await expect(store.check()).rejects.toMatchObject({ code: 'unavailable' });
   });
@@ -167,7 +178,10 @@ describe('S3ObjectStore against s3rver', () => {
   it('keeps stores with different prefixes apart and strips the prefix from listed keys', async () => {
     const a = new S3ObjectStore(storeOptions());
     const b = new S3ObjectStore(storeOptions());
-    cleanups.push(() => a.close(), () => b.close());
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
     await a.put('x/1.ts', 'a');
     await b.put('x/1.ts', 'b');
     expect((await collect(a.list(''))).map((m) => m.key)).toEqual(['x/1.ts']);

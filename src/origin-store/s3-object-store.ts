@@ -94,7 +94,12 @@ export class S3ObjectStore implements ObjectStore {
     this.thresholdBytes = options.multipartThresholdBytes ?? 8 * mib;
     this.partSizeBytes = options.partSizeBytes ?? 8 * mib;
     this.cachePolicy = options.cachePolicy ?? defaultCachePolicy;
-    validateStoreShape({ bucket: this.bucket, prefix: this.prefix, thresholdBytes: this.thresholdBytes, partSizeBytes: this.partSizeBytes });
+    validateStoreShape({
+      bucket: this.bucket,
+      prefix: this.prefix,
+      thresholdBytes: this.thresholdBytes,
+      partSizeBytes: this.partSizeBytes,
+    });
     this.description = `s3://${this.bucket}/${this.prefix}`;
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? createS3Client(options);
@@ -112,7 +117,8 @@ export class S3ObjectStore implements ObjectStore {
     try {
       if (typeof body === 'string' || body instanceof Uint8Array) {
         const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-        if (bytes.byteLength < this.thresholdBytes) await this.s3.send(new PutObjectCommand({ ...params, Body: bytes, ContentLength: bytes.byteLength }));
+        if (bytes.byteLength < this.thresholdBytes)
+          await this.s3.send(new PutObjectCommand({ ...params, Body: bytes, ContentLength: bytes.byteLength }));
         else await this.upload(params, bytes);
       } else {
         await this.upload(params, body);
@@ -124,7 +130,8 @@ export class S3ObjectStore implements ObjectStore {
     }
     // The responses lack Last-Modified and (for multipart) the size: ask once.
     const meta = await this.head(key);
-    if (meta === undefined) throw new HlscdnError('upstream', `S3 put of ${JSON.stringify(key)} in ${this.description} succeeded but the object is not there`);
+    if (meta === undefined)
+      throw new HlscdnError('upstream', `S3 put of ${JSON.stringify(key)} in ${this.description} succeeded but the object is not there`);
     return meta;
   }
 
@@ -172,7 +179,10 @@ export class S3ObjectStore implements ObjectStore {
     }
     if (limit === 0) return;
     let count = 0;
-    const pages = paginateListObjectsV2({ client: this.s3, pageSize: Math.min(1000, limit) }, { Bucket: this.bucket, Prefix: this.prefix + prefix });
+    const pages = paginateListObjectsV2(
+      { client: this.s3, pageSize: Math.min(1000, limit) },
+      { Bucket: this.bucket, Prefix: this.prefix + prefix },
+    );
     try {
       for await (const page of pages) {
         for (const object of page.Contents ?? []) {
@@ -254,7 +264,11 @@ export class S3ObjectStore implements ObjectStore {
       return { kind: 'body', meta, body: exact ? body : sliceReadable(body, plan.skip, length), range: plan.range };
     }
     body.destroy();
-    if (response.refetched) throw new HlscdnError('upstream', `S3 get of ${JSON.stringify(key)} in ${this.description} returned bytes other than the range asked for`);
+    if (response.refetched)
+      throw new HlscdnError(
+        'upstream',
+        `S3 get of ${JSON.stringify(key)} in ${this.description} returned bytes other than the range asked for`,
+      );
     let output: GetObjectCommandOutput;
     try {
       // If-Match pins the version whose size the offsets were computed from.
@@ -263,7 +277,9 @@ export class S3ObjectStore implements ObjectStore {
     } catch (error) {
       if (isS3NoSuchKey(error)) return { kind: 'not-found' };
       if (s3HttpStatus(error) === 412) {
-        throw new HlscdnError('unavailable', `S3 object ${JSON.stringify(key)} in ${this.description} changed while being read`, { cause: error });
+        throw new HlscdnError('unavailable', `S3 object ${JSON.stringify(key)} in ${this.description} changed while being read`, {
+          cause: error,
+        });
       }
       throw this.failure(error, 'get', key);
     }

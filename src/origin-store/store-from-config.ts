@@ -14,7 +14,11 @@ export async function openStoreFromConfig(config: StoreConfig, cwd: string): Pro
     try {
       await mkdir(location.value.root, { recursive: true });
     } catch (error) {
-      throw new HlscdnError('unavailable', `cannot create the store directory ${location.value.root}: choose a writable path with HLSCDN_STORE_URL=file:/some/dir`, { cause: error });
+      throw new HlscdnError(
+        'unavailable',
+        `cannot create the store directory ${location.value.root}: choose a writable path with HLSCDN_STORE_URL=file:/some/dir`,
+        { cause: error },
+      );
     }
   }
   const s3 = config.s3;
@@ -27,7 +31,10 @@ export async function openStoreFromConfig(config: StoreConfig, cwd: string): Pro
       region: s3.region,
       forcePathStyle: s3.forcePathStyle,
       requestChecksumCalculation: s3.checksum,
-      credentials: s3.accessKeyId && s3.secretAccessKey ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, sessionToken: s3.sessionToken } : undefined,
+      credentials:
+        s3.accessKeyId && s3.secretAccessKey
+          ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, sessionToken: s3.sessionToken }
+          : undefined,
       multipartThresholdBytes: s3.multipartThresholdMiB * mib,
       partSizeBytes: Math.max(5, s3.multipartThresholdMiB) * mib,
       retry: { ...defaultRetryPolicy, maxAttempts: s3.maxAttempts },

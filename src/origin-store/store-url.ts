@@ -12,10 +12,12 @@ import { checkObjectKey } from './object-key.js';
 
 export type StoreLocation = { kind: 'fs'; root: string } | { kind: 's3'; bucket: string; prefix: string };
 
-const acceptedForms = 'file:./relative/dir, file:/absolute/dir, file:///absolute/dir, a bare directory path, or s3://bucket/optional/prefix';
+const acceptedForms =
+  'file:./relative/dir, file:/absolute/dir, file:///absolute/dir, a bare directory path, or s3://bucket/optional/prefix';
 
 export function parseStoreUrl(url: string, cwd: string): Result<StoreLocation, { message: string }> {
-  const fail = (why: string) => err({ message: `store URL ${JSON.stringify(describeStoreUrl(url))} ${why}; accepted forms: ${acceptedForms}` });
+  const fail = (why: string) =>
+    err({ message: `store URL ${JSON.stringify(describeStoreUrl(url))} ${why}; accepted forms: ${acceptedForms}` });
   const text = url.trim();
   if (text === '') return fail('is empty');
   const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(text)?.[1]?.toLowerCase();

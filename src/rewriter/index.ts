@@ -4,7 +4,14 @@
  * from (targeting/: where media goes; origin/: playlist fetching and cache
  * rules), and the playlist engine and edge selection it runs on.
  */
-export { rewriterSchema, REWRITER_MODES, type RewriterConfig, type RewriterConfigInput, type RewriterMode, type RewriterSigning } from './config.js';
+export {
+  rewriterSchema,
+  REWRITER_MODES,
+  type RewriterConfig,
+  type RewriterConfigInput,
+  type RewriterMode,
+  type RewriterSigning,
+} from './config.js';
 export {
   createRewriterApp,
   HLS_SCRIPT_PATH,

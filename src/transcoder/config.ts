@@ -11,7 +11,6 @@ import type { RetryPolicy } from '../core/retry.js';
 import type { SessionSettings } from './session/transcode-session.js';
 import type { RestartPolicy } from './supervisor/restart-policy.js';
 
-
 /** Stream keys are secrets: redacted by `config print`, readable from `<VAR>_FILE`. */
 const streamKeys = z.array(z.string().min(1));
 secretRegistry.add(streamKeys, { secret: true });
@@ -36,11 +35,17 @@ export const transcoderSchema = z.object({
   worker: z
     .object({
       /** Shown in task records. @defaultValue "<hostname>-<pid>" */
-      id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).optional(),
+      id: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
+        .optional(),
       /** Tasks one worker runs at once; 0 runs only the control API. */
       concurrency: z.int().min(0).max(64).default(1),
       /** BullMQ queue name. */
-      queueName: z.string().regex(/^[A-Za-z0-9_-]+$/).default('transcode'),
+      queueName: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/)
+        .default('transcode'),
       /**
        * A worker that stops renewing its job lock (it died) loses its tasks after this
        * long; another worker's stalled-job check (every stalledIntervalMs) then requeues
@@ -104,10 +109,20 @@ export type TranscoderConfig = z.infer<typeof transcoderSchema>;
 export function sessionSettingsFromConfig(config: TranscoderConfig): SessionSettings {
   const restartPolicy: RestartPolicy = {
     maxAttempts: config.supervisor.maxAttempts,
-    backoff: { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: config.supervisor.backoffBaseMs, maxDelayMs: config.supervisor.backoffMaxMs, jitter: 0.5 },
+    backoff: {
+      maxAttempts: Number.POSITIVE_INFINITY,
+      baseDelayMs: config.supervisor.backoffBaseMs,
+      maxDelayMs: config.supervisor.backoffMaxMs,
+      jitter: 0.5,
+    },
     healthyAfterMs: config.supervisor.healthyAfterSec * 1000,
   };
-  const uploadRetry: RetryPolicy = { maxAttempts: config.upload.maxAttempts, baseDelayMs: config.upload.baseDelayMs, maxDelayMs: config.upload.maxDelayMs, jitter: 1 };
+  const uploadRetry: RetryPolicy = {
+    maxAttempts: config.upload.maxAttempts,
+    baseDelayMs: config.upload.baseDelayMs,
+    maxDelayMs: config.upload.maxDelayMs,
+    jitter: 1,
+  };
   return {
     restartPolicy,
     stallTimeoutMs: config.supervisor.stallTimeoutSec * 1000,

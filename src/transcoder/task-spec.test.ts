@@ -29,13 +29,25 @@ describe('parseTaskSpec', () => {
   });
 
   it('treats an endless test source as live and one with a duration as VOD, with test source defaults', () => {
-    expect(parseTaskSpec({ input: { kind: 'testsrc' } })).toMatchObject({ ok: true, value: { mode: 'live', input: { kind: 'testsrc', width: 1280, height: 720, fps: 30, clock: true, toneHz: 1000 } } });
+    expect(parseTaskSpec({ input: { kind: 'testsrc' } })).toMatchObject({
+      ok: true,
+      value: { mode: 'live', input: { kind: 'testsrc', width: 1280, height: 720, fps: 30, clock: true, toneHz: 1000 } },
+    });
     expect(parseTaskSpec({ input: { kind: 'testsrc', durationSec: 10 } })).toMatchObject({ ok: true, value: { mode: 'vod' } });
-    expect(parseTaskSpec({ input: { kind: 'testsrc', durationSec: 10 }, mode: 'live', id: 'x', outputPrefix: 'events/x/' })).toMatchObject({ ok: true, value: { mode: 'live', outputPrefix: 'events/x' } });
+    expect(parseTaskSpec({ input: { kind: 'testsrc', durationSec: 10 }, mode: 'live', id: 'x', outputPrefix: 'events/x/' })).toMatchObject({
+      ok: true,
+      value: { mode: 'live', outputPrefix: 'events/x' },
+    });
   });
 
   it('names every bad field', () => {
-    const result = parseTaskSpec({ id: 'no spaces', input: 'ftp://x/y', ladder: ['4k'], segment: { durationSec: 0, type: 'mkv' }, extra: 1 });
+    const result = parseTaskSpec({
+      id: 'no spaces',
+      input: 'ftp://x/y',
+      ladder: ['4k'],
+      segment: { durationSec: 0, type: 'mkv' },
+      extra: 1,
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('invalid-task-spec');
@@ -52,7 +64,10 @@ describe('parseTaskSpec', () => {
   });
 
   it('refuses an absolute or dotted output prefix', () => {
-    expect(parseTaskSpec({ input: 'rtmp://h/a/b', outputPrefix: '/etc' })).toMatchObject({ ok: false, error: { problems: [{ field: 'outputPrefix' }] } });
+    expect(parseTaskSpec({ input: 'rtmp://h/a/b', outputPrefix: '/etc' })).toMatchObject({
+      ok: false,
+      error: { problems: [{ field: 'outputPrefix' }] },
+    });
     expect(parseTaskSpec({ input: 'rtmp://h/a/b', outputPrefix: 'a/../b' })).toMatchObject({ ok: false });
   });
 });

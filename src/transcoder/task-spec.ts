@@ -20,10 +20,9 @@ export const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const LIVE_SCHEMES = ['rtmp', 'rtmps', 'srt', 'rtsp', 'rtsps', 'udp', 'tcp'];
 const FILE_SCHEMES = ['http', 'https', 'file'];
 
-const inputUrl = z.string().refine(
-  (url) => [...LIVE_SCHEMES, ...FILE_SCHEMES].includes(schemeOf(url) ?? ''),
-  { message: `must be a URL with one of the schemes ${[...LIVE_SCHEMES, ...FILE_SCHEMES].join(', ')}` },
-);
+const inputUrl = z.string().refine((url) => [...LIVE_SCHEMES, ...FILE_SCHEMES].includes(schemeOf(url) ?? ''), {
+  message: `must be a URL with one of the schemes ${[...LIVE_SCHEMES, ...FILE_SCHEMES].join(', ')}`,
+});
 
 const testSource = z.strictObject({
   kind: z.literal('testsrc'),
@@ -47,7 +46,9 @@ const storePrefix = z
   .string()
   .min(1)
   .max(512)
-  .refine((prefix) => checkObjectKey(`${prefix.replace(/\/+$/, '')}/x`).ok && !prefix.startsWith('/'), { message: 'must be a relative store key prefix such as live/demo' });
+  .refine((prefix) => checkObjectKey(`${prefix.replace(/\/+$/, '')}/x`).ok && !prefix.startsWith('/'), {
+    message: 'must be a relative store key prefix such as live/demo',
+  });
 
 export const taskSpecSchema = z
   .strictObject({
@@ -67,7 +68,11 @@ export const taskSpecSchema = z
       })
       .prefault({}),
     /** Live: seconds of past content the playlists keep. @defaultValue 30 */
-    dvrWindowSec: z.number().positive().max(6 * 3600).default(30),
+    dvrWindowSec: z
+      .number()
+      .positive()
+      .max(6 * 3600)
+      .default(30),
     /** Store prefix of the output. @defaultValue `live/<id>` or `vod/<id>` */
     outputPrefix: storePrefix.optional(),
     /** @defaultValue 'veryfast' */
@@ -81,7 +86,11 @@ export const taskSpecSchema = z
     const live = isLive(spec);
     const minimum = spec.segment.durationSec * MIN_LIVE_WINDOW_SEGMENTS;
     if (live && spec.dvrWindowSec < minimum) {
-      context.addIssue({ code: 'custom', path: ['dvrWindowSec'], message: `must hold at least ${MIN_LIVE_WINDOW_SEGMENTS} segments (>= ${minimum} s; RFC 8216 6.2.2)` });
+      context.addIssue({
+        code: 'custom',
+        path: ['dvrWindowSec'],
+        message: `must hold at least ${MIN_LIVE_WINDOW_SEGMENTS} segments (>= ${minimum} s; RFC 8216 6.2.2)`,
+      });
     }
   });
 
@@ -120,7 +129,11 @@ export function parseTaskSpec(input: unknown, options: ParseTaskSpecOptions = {}
   const parsed = taskSpecSchema.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
-    return err({ code: 'invalid-task-spec', message: `invalid task: ${problems.map((p) => `${p.field || '(task)'}: ${p.message}`).join('; ')}`, problems });
+    return err({
+      code: 'invalid-task-spec',
+      message: `invalid task: ${problems.map((p) => `${p.field || '(task)'}: ${p.message}`).join('; ')}`,
+      problems,
+    });
   }
   const spec = parsed.data;
   const id = spec.id ?? (options.newId ?? defaultId)();

@@ -11,7 +11,10 @@ const cli = hlscdnCommand();
 
 async function hlscdn(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(cli.command, [...cli.args, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 });
+    const { stdout, stderr } = await run(cli.command, [...cli.args, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 20_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -23,11 +26,16 @@ describe('hlscdn CLI', () => {
   it('lists its commands in --help', async () => {
     const { code, stdout } = await hlscdn(['--help']);
     expect(code).toBe(0);
-    for (const command of ['up', 'origin', 'transcode', 'worker', 'tasks', 'rewriter', 'edge', 'edges', 'autoscaler', 'config']) expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    for (const command of ['up', 'origin', 'transcode', 'worker', 'tasks', 'rewriter', 'edge', 'edges', 'autoscaler', 'config'])
+      expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 
   it('prints the effective configuration with secrets redacted', async () => {
-    const { code, stdout } = await hlscdn(['config', 'print'], { HLSCDN_ORIGIN_PORT: '9123', HLSCDN_API_TOKEN: 'sup3r-secret-token', REDIS_URL: 'redis://:hunter2@127.0.0.1:6379' });
+    const { code, stdout } = await hlscdn(['config', 'print'], {
+      HLSCDN_ORIGIN_PORT: '9123',
+      HLSCDN_API_TOKEN: 'sup3r-secret-token',
+      REDIS_URL: 'redis://:hunter2@127.0.0.1:6379',
+    });
     expect(code).toBe(0);
     const printed = JSON.parse(stdout) as { origin: { port: number }; api: { token: string }; redis: { url: string } };
     expect(printed.origin.port).toBe(9123);
@@ -64,7 +72,14 @@ describe('formatEdgeTable', () => {
         edgeRecord('edge-a', {
           url: 'http://127.0.0.1:8081',
           state: 'draining',
-          load: { activeConnections: 3, requestsPerSec: 12.5, egressBytesPerSec: 2_500_000, cacheHitRatio: 0.97, upstreamErrors: 0, cacheBytes: 0 },
+          load: {
+            activeConnections: 3,
+            requestsPerSec: 12.5,
+            egressBytesPerSec: 2_500_000,
+            cacheHitRatio: 0.97,
+            upstreamErrors: 0,
+            cacheBytes: 0,
+          },
           heartbeatAt: 9_500,
         }),
       ],

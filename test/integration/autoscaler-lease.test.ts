@@ -39,7 +39,30 @@ describe('autoscaler leader lease', () => {
     a = await ManagedProcess.start({
       name: 'autoscaler-a',
       command: process.execPath,
-      args: ['--import', 'tsx', cli, 'autoscaler', '--actuator', 'local', '--min', '1', '--max', '1', '--interval', '200', '--port', String(port), '--origin', cdn.originUrl, '--data-dir', join(cdn.dir, 'a-edges'), '--id-prefix', 'a-local', '--lease-ttl', String(LEASE_TTL_MS)],
+      args: [
+        '--import',
+        'tsx',
+        cli,
+        'autoscaler',
+        '--actuator',
+        'local',
+        '--min',
+        '1',
+        '--max',
+        '1',
+        '--interval',
+        '200',
+        '--port',
+        String(port),
+        '--origin',
+        cdn.originUrl,
+        '--data-dir',
+        join(cdn.dir, 'a-edges'),
+        '--id-prefix',
+        'a-local',
+        '--lease-ttl',
+        String(LEASE_TTL_MS),
+      ],
       env: cdn.edgeEnv(),
       readiness: { probe: httpProbe(`http://127.0.0.1:${port}/healthz`), timeoutMs: 30_000 },
       stopTimeoutMs: 15_000,
@@ -67,7 +90,12 @@ describe('autoscaler leader lease', () => {
     // B keeps deciding nothing while A leads: ten of its ticks, and it never touched its actuator.
     await waitUntil(() => service.autoscaler.status().lastSkip?.reason === 'follower', { what: 'B to skip as a follower' });
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const status = (await (await fetch(`${service.url}/status`)).json()) as { leader: boolean; leaderId: string; actuator: { edges: unknown[] }; decisions: unknown[] };
+    const status = (await (await fetch(`${service.url}/status`)).json()) as {
+      leader: boolean;
+      leaderId: string;
+      actuator: { edges: unknown[] };
+      decisions: unknown[];
+    };
     expect(status.leader).toBe(false);
     expect(status.leaderId).toMatch(new RegExp(`:${a.pid}:`));
     expect(status.actuator.edges).toEqual([]);
@@ -83,7 +111,10 @@ describe('autoscaler leader lease', () => {
 
     // A's edge drains on its parent's death; B, now leading, starts its own.
     await waitUntil(() => !liveIds().includes('a-local-1'), { timeoutMs: 20_000, what: "A's edge to leave" });
-    const joined = await waitUntil(() => cdn.view.snapshot().edges.find((e) => e.id === 'b-local-1' && e.state === 'active'), { timeoutMs: 30_000, what: "B's edge to join" });
+    const joined = await waitUntil(() => cdn.view.snapshot().edges.find((e) => e.id === 'b-local-1' && e.state === 'active'), {
+      timeoutMs: 30_000,
+      what: "B's edge to join",
+    });
     const res = await fetch(`${joined.url.replace(/\/$/, '')}${cdn.segmentPath(1)}`);
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).equals(cdn.segmentBytes(1))).toBe(true);

@@ -39,8 +39,19 @@ describe.skipIf(!haveTerraform)('terraform actuator: a failing apply', () => {
   it('is retried, then reported with Terraform error, and the var file keeps the last applied set', { timeout: 120_000 }, async () => {
     const cdn = await startCdnFixture('terraform-actuator-failure');
     // An "hlscdn" that exits at once: start-edge.sh reports it and the apply fails.
-    const example = await prepareLocalExample({ dir: cdn.dir, redisUrl: cdn.redis.url, originUrl: cdn.originUrl, env: cdn.edgeEnv(), command: ['/bin/false'] });
-    const actuator = new TerraformActuator({ workingDir: example.workingDir, env: example.env, retries: 1, retryDelay: { baseDelayMs: 100, maxDelayMs: 100, jitter: 0 } });
+    const example = await prepareLocalExample({
+      dir: cdn.dir,
+      redisUrl: cdn.redis.url,
+      originUrl: cdn.originUrl,
+      env: cdn.edgeEnv(),
+      command: ['/bin/false'],
+    });
+    const actuator = new TerraformActuator({
+      workingDir: example.workingDir,
+      env: example.env,
+      retries: 1,
+      retryDelay: { baseDelayMs: 100, maxDelayMs: 100, jitter: 0 },
+    });
     try {
       const failure = (await actuator.add(1).catch((error: unknown) => error)) as Error;
       expect(failure).toMatchObject({ code: 'process-failed' });

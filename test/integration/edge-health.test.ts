@@ -35,7 +35,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hlscdn-edge-health-'));
   redis = await startRedisServer({ dir: join(dir, 'redis') });
   origin = await startOriginServer({ store: new FsObjectStore({ root: join(dir, 'store') }), logger: silentLogger(), port: 0 });
-  edges = await Promise.all(['h1', 'h2', 'h3'].map((id) => startTestEdge({ dir, redisUrl: redis.url, originUrl: origin.url, id, edge: { heartbeatMs: 500 } })));
+  edges = await Promise.all(
+    ['h1', 'h2', 'h3'].map((id) => startTestEdge({ dir, redisUrl: redis.url, originUrl: origin.url, id, edge: { heartbeatMs: 500 } })),
+  );
   for (const name of ['rw-a', 'rw-b']) {
     const view = new EdgeRegistryView({ redis: { url: redis.url, name }, resyncIntervalMs: 1_000 });
     await view.start();
@@ -59,7 +61,10 @@ beforeAll(async () => {
     leases.push(lease);
     probers.push(prober);
   }
-  await waitUntil(() => views.every((v) => v.snapshot().edges.filter((e) => e.probe?.verdict === 'up').length === 3), { timeoutMs: 10_000, what: 'three probed edges in both views' });
+  await waitUntil(() => views.every((v) => v.snapshot().edges.filter((e) => e.probe?.verdict === 'up').length === 3), {
+    timeoutMs: 10_000,
+    what: 'three probed edges in both views',
+  });
 });
 
 afterAll(async () => {
@@ -81,7 +86,11 @@ describe('edge health from the viewers side', () => {
     const hungAt = Date.now();
     process.kill(-victim.nginxPid, 'SIGSTOP');
     try {
-      await waitUntil(() => views.every((v) => stateIn(v, 'h2') === 'unhealthy'), { timeoutMs: 5_000, intervalMs: 10, what: 'h2 out of both views' });
+      await waitUntil(() => views.every((v) => stateIn(v, 'h2') === 'unhealthy'), {
+        timeoutMs: 5_000,
+        intervalMs: 10,
+        what: 'h2 out of both views',
+      });
       const tookMs = Date.now() - hungAt;
       expect(tookMs).toBeLessThan(1_000);
       const seen = views[0]!.snapshot().edges.find((e) => e.id === 'h2')!;

@@ -86,7 +86,10 @@ describe('edge tier', () => {
     await store.put('live/index.m3u8', '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\nseg1.ts\n');
     await store.put('live/seg2.ts', Buffer.alloc(10, 1));
     const started = Date.now();
-    await waitUntil(async () => (await get(`${edgeA.url}/live/index.m3u8`)).body.toString().includes('seg1.ts'), { timeoutMs: 5_000, what: 'the new playlist' });
+    await waitUntil(async () => (await get(`${edgeA.url}/live/index.m3u8`)).body.toString().includes('seg1.ts'), {
+      timeoutMs: 5_000,
+      what: 'the new playlist',
+    });
     expect(Date.now() - started).toBeLessThan(3_000);
     const seg = await get(`${edgeA.url}/live/seg2.ts`);
     expect(seg.cache).toBe('HIT');
@@ -109,7 +112,9 @@ describe('edge tier', () => {
     const egressSent = (requests * segment.length) / windowSec;
     expect(after.load.egressBytesPerSec).toBeGreaterThanOrEqual(before.load.egressBytesPerSec + egressSent);
     // Headers add well under 1 kB per response.
-    expect(after.load.egressBytesPerSec).toBeLessThan(before.load.egressBytesPerSec + egressSent + (requests * 1_000 + 50 * (segment.length + 1_000)) / windowSec);
+    expect(after.load.egressBytesPerSec).toBeLessThan(
+      before.load.egressBytesPerSec + egressSent + (requests * 1_000 + 50 * (segment.length + 1_000)) / windowSec,
+    );
     expect(after.load.cacheHitRatio).toBeGreaterThan(0.9);
   });
 
@@ -121,7 +126,10 @@ describe('edge tier', () => {
       const seg = await get(`${edgeB.url}/live/seg4.ts`);
       expect([seg.status, seg.cache]).toEqual([200, 'HIT']);
       // The playlist expires after 1 s; with the origin gone the edge answers from its stale copy.
-      await waitUntil(async () => (await get(`${edgeB.url}/live/index.m3u8`)).cache === 'STALE', { timeoutMs: 8_000, what: 'a stale playlist' });
+      await waitUntil(async () => (await get(`${edgeB.url}/live/index.m3u8`)).cache === 'STALE', {
+        timeoutMs: 8_000,
+        what: 'a stale playlist',
+      });
       const uncached = await get(`${edgeB.url}/live/never-fetched.ts`);
       expect(uncached.status).toBe(502);
     } finally {
@@ -135,7 +143,11 @@ describe('edge tier', () => {
       await waitUntil(() => view.snapshot().edges.some((e) => e.id === 'edge-c'), { what: 'edge-c to join' });
       const stoppedAt = Date.now();
       await extra.agent.close({ deregister: false }); // the agent dies without a goodbye
-      await waitUntil(() => !view.snapshot().edges.some((e) => e.id === 'edge-c'), { timeoutMs: 6_000, intervalMs: 50, what: 'edge-c to expire' });
+      await waitUntil(() => !view.snapshot().edges.some((e) => e.id === 'edge-c'), {
+        timeoutMs: 6_000,
+        intervalMs: 50,
+        what: 'edge-c to expire',
+      });
       expect(Date.now() - stoppedAt).toBeLessThan(3_000 + 1_000 /* one heartbeat may have just been sent */);
     } finally {
       await extra.close();

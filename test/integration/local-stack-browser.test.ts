@@ -84,36 +84,44 @@ afterAll(async () => {
 });
 
 describe('local stack in a real browser', () => {
-  it('plays from two edges, survives an edge SIGKILL without a stall over 1 s, and the dashboard shows it leave', { timeout: 180_000 }, async () => {
-    const player = await browser.newPage();
-    await player.addInitScript(stallTracker);
-    await player.goto(stack.playerUrl);
-    await waitUntil(async () => (await playerState(player)).currentTime > 0, { timeoutMs: 30_000, intervalMs: 250, what: 'playback to start' });
+  it(
+    'plays from two edges, survives an edge SIGKILL without a stall over 1 s, and the dashboard shows it leave',
+    { timeout: 180_000 },
+    async () => {
+      const player = await browser.newPage();
+      await player.addInitScript(stallTracker);
+      await player.goto(stack.playerUrl);
+      await waitUntil(async () => (await playerState(player)).currentTime > 0, {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        what: 'playback to start',
+      });
 
-    const before = await playFor(player, 10, '10 s of playback');
-    const edges = await stack.edges();
-    const edgeIds = edges.map((e) => e.id);
-    const servingEdges = Object.keys(before.perEdge).filter((id) => edgeIds.includes(id));
-    expect(servingEdges.length, `segments per edge: ${JSON.stringify(before.perEdge)}`).toBeGreaterThanOrEqual(2);
-    expect(before.fatal).toBeNull();
-    await player.screenshot({ path: join(artifacts, 'player.png') });
+      const before = await playFor(player, 10, '10 s of playback');
+      const edges = await stack.edges();
+      const edgeIds = edges.map((e) => e.id);
+      const servingEdges = Object.keys(before.perEdge).filter((id) => edgeIds.includes(id));
+      expect(servingEdges.length, `segments per edge: ${JSON.stringify(before.perEdge)}`).toBeGreaterThanOrEqual(2);
+      expect(before.fatal).toBeNull();
+      await player.screenshot({ path: join(artifacts, 'player.png') });
 
-    const dashboard = await browser.newPage();
-    await dashboard.goto(stack.dashboardUrl);
-    const victim = edges.find((e) => e.id === servingEdges[0])!;
-    await dashboard.waitForSelector(`tr[data-edge="${victim.id}"]`, { timeout: 10_000 });
+      const dashboard = await browser.newPage();
+      await dashboard.goto(stack.dashboardUrl);
+      const victim = edges.find((e) => e.id === servingEdges[0])!;
+      await dashboard.waitForSelector(`tr[data-edge="${victim.id}"]`, { timeout: 10_000 });
 
-    process.kill(victim.pid!, 'SIGKILL');
-    const after = await playFor(player, 12, '12 s of playback after the edge died');
-    expect(after.fatal).toBeNull();
-    expect(after.videoError).toBeNull();
-    expect(Math.max(after.longestStallMs, after.stalledNowMs)).toBeLessThanOrEqual(1_000);
-    // Segments after the kill came from the edges still alive.
-    const survivors = Object.keys(after.perEdge).filter((id) => id !== victim.id && edgeIds.includes(id));
-    expect(survivors.some((id) => (after.perEdge[id] ?? 0) > (before.perEdge[id] ?? 0))).toBe(true);
+      process.kill(victim.pid!, 'SIGKILL');
+      const after = await playFor(player, 12, '12 s of playback after the edge died');
+      expect(after.fatal).toBeNull();
+      expect(after.videoError).toBeNull();
+      expect(Math.max(after.longestStallMs, after.stalledNowMs)).toBeLessThanOrEqual(1_000);
+      // Segments after the kill came from the edges still alive.
+      const survivors = Object.keys(after.perEdge).filter((id) => id !== victim.id && edgeIds.includes(id));
+      expect(survivors.some((id) => (after.perEdge[id] ?? 0) > (before.perEdge[id] ?? 0))).toBe(true);
 
-    await dashboard.waitForSelector(`tr[data-edge="${victim.id}"]`, { state: 'detached', timeout: 10_000 });
-    expect(await dashboard.locator('#fleet tbody tr[data-edge]').count()).toBeGreaterThanOrEqual(1);
-    await dashboard.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
-  });
+      await dashboard.waitForSelector(`tr[data-edge="${victim.id}"]`, { state: 'detached', timeout: 10_000 });
+      expect(await dashboard.locator('#fleet tbody tr[data-edge]').count()).toBeGreaterThanOrEqual(1);
+      await dashboard.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
+    },
+  );
 });

@@ -33,9 +33,11 @@ describe('local stack', () => {
     } finally {
       await stack.close();
     }
-    await waitUntil(async () => (await processesUsing(dir)).length === 0, { timeoutMs: 15_000, what: 'no process left behind' }).catch(async () => {
-      throw new Error(`left behind:\n${(await processesUsing(dir)).join('\n')}`);
-    });
+    await waitUntil(async () => (await processesUsing(dir)).length === 0, { timeoutMs: 15_000, what: 'no process left behind' }).catch(
+      async () => {
+        throw new Error(`left behind:\n${(await processesUsing(dir)).join('\n')}`);
+      },
+    );
     await rm(dir, { recursive: true, force: true });
   });
 });

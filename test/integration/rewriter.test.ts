@@ -82,26 +82,56 @@ beforeAll(async () => {
   const media = join(dir, 'media');
   await mkdir(join(media, 'v0'), { recursive: true });
   const made = await runFfmpeg([
-    '-v', 'error',
-    '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25',
-    '-f', 'lavfi', '-i', 'sine',
-    '-t', String(SEGMENTS),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-c:a', 'aac',
-    '-f', 'hls', '-hls_time', '1', '-hls_playlist_type', 'vod',
-    '-master_pl_name', 'master.m3u8', '-var_stream_map', 'v:0,a:0',
-    '-hls_segment_filename', join(media, 'v%v', 'seg%d.ts'),
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x180:rate=25',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine',
+    '-t',
+    String(SEGMENTS),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '25',
+    '-c:a',
+    'aac',
+    '-f',
+    'hls',
+    '-hls_time',
+    '1',
+    '-hls_playlist_type',
+    'vod',
+    '-master_pl_name',
+    'master.m3u8',
+    '-var_stream_map',
+    'v:0,a:0',
+    '-hls_segment_filename',
+    join(media, 'v%v', 'seg%d.ts'),
     join(media, 'v%v', 'index.m3u8'),
   ]);
   if (made.code !== 0) throw new Error(`ffmpeg could not make the test stream: ${made.stderr}`);
 
   redis = await startRedisServer({ dir: join(dir, 'redis') });
   store = countingStore(new FsObjectStore({ root: join(dir, 'store') }));
-  for (const file of ['master.m3u8', 'v0/index.m3u8', ...(await readdir(join(media, 'v0'))).filter((f) => f.endsWith('.ts')).map((f) => `v0/${f}`)]) {
+  for (const file of [
+    'master.m3u8',
+    'v0/index.m3u8',
+    ...(await readdir(join(media, 'v0'))).filter((f) => f.endsWith('.ts')).map((f) => `v0/${f}`),
+  ]) {
     await store.put(`vod/${file}`, await readFile(join(media, file)));
   }
   origin = await startOriginServer({ store, logger: silentLogger(), port: 0 });
   edges = await Promise.all(
-    ['edge-a', 'edge-b', 'edge-c'].map((id) => startTestEdge({ dir, redisUrl: redis.url, originUrl: origin.url, id, signingSecret: SECRET })),
+    ['edge-a', 'edge-b', 'edge-c'].map((id) =>
+      startTestEdge({ dir, redisUrl: redis.url, originUrl: origin.url, id, signingSecret: SECRET }),
+    ),
   );
   rewriter = await startRewriter({
     rewriter: rewriterSchema.parse({ port: 0, originUrl: origin.url }),
@@ -184,10 +214,17 @@ describe('rewriter with real edges', () => {
 
     // -re: read at the stream's pace, so segments are fetched one per second while the edge dies.
     const playing = play(`${rewriter.url}/vod/master.m3u8?hlscdn_mode=redirect`, ['-re']);
-    await waitUntil(async () => (await redirects()) >= before + 2, { timeoutMs: 10_000, intervalMs: 20, what: 'the player to fetch two segments' });
+    await waitUntil(async () => (await redirects()) >= before + 2, {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      what: 'the player to fetch two segments',
+    });
     // Right after a fetch: the next one is about a second away, the edge's deregistration takes milliseconds.
     process.kill(victim.nginxPid, 'SIGKILL');
-    await waitUntil(async () => !(await steeringManifest())['PATHWAY-CLONES'].some((c) => c.ID === victim.id), { timeoutMs: 3_000, what: 'the killed edge to leave' });
+    await waitUntil(async () => !(await steeringManifest())['PATHWAY-CLONES'].some((c) => c.ID === victim.id), {
+      timeoutMs: 3_000,
+      what: 'the killed edge to leave',
+    });
 
     expect(await playing).toEqual({ code: 0, stderr: '' });
     for (let i = SEGMENTS / 2; i < SEGMENTS; i++) {

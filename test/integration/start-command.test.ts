@@ -26,16 +26,30 @@ describe('the start command', () => {
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      const masterUrl = await waitUntil(() => /master playlist:\s+(\S+)/.exec(output)?.[1], { timeoutMs: 60_000, what: `the start banner (output so far: ${output.slice(-500)})` });
+      const masterUrl = await waitUntil(() => /master playlist:\s+(\S+)/.exec(output)?.[1], {
+        timeoutMs: 60_000,
+        what: `the start banner (output so far: ${output.slice(-500)})`,
+      });
       expect(output).toMatch(/player:\s+http:\/\/127\.0\.0\.1:\d+\/play\/live\/master\.m3u8/);
       expect(output).toMatch(/dashboard:\s+http:\/\/127\.0\.0\.1:\d+/);
-      const master = await waitUntil(async () => {
-        const res = await fetch(masterUrl);
-        return res.ok ? res.text() : undefined;
-      }, { timeoutMs: 60_000 - (Date.now() - started), intervalMs: 250, what: 'a playable master' });
-      const variantUrl = new URL(master.split('\n').find((l) => l && !l.startsWith('#'))!, masterUrl);
+      const master = await waitUntil(
+        async () => {
+          const res = await fetch(masterUrl);
+          return res.ok ? res.text() : undefined;
+        },
+        { timeoutMs: 60_000 - (Date.now() - started), intervalMs: 250, what: 'a playable master' },
+      );
+      const variantUrl = new URL(
+        master.split('\n').find((l) => l && !l.startsWith('#'))!,
+        masterUrl,
+      );
       const media = await (await fetch(variantUrl)).text();
-      const segment = await fetch(new URL(media.split('\n').find((l) => l && !l.startsWith('#'))!, variantUrl));
+      const segment = await fetch(
+        new URL(
+          media.split('\n').find((l) => l && !l.startsWith('#'))!,
+          variantUrl,
+        ),
+      );
       expect(segment.status).toBe(200);
       expect(Date.now() - started).toBeLessThan(60_000);
     } finally {
@@ -44,9 +58,11 @@ describe('the start command', () => {
       if (code === 'timeout') child.kill('SIGKILL');
       expect(code).toBe(0);
     }
-    await waitUntil(async () => (await processesMentioning(dir)).length === 0, { timeoutMs: 10_000, what: 'no process left behind' }).catch(async () => {
-      throw new Error(`left behind:\n${(await processesMentioning(dir)).join('\n')}`);
-    });
+    await waitUntil(async () => (await processesMentioning(dir)).length === 0, { timeoutMs: 10_000, what: 'no process left behind' }).catch(
+      async () => {
+        throw new Error(`left behind:\n${(await processesMentioning(dir)).join('\n')}`);
+      },
+    );
     await rm(dir, { recursive: true, force: true });
   });
 });

@@ -43,7 +43,14 @@ afterAll(async () => {
 function start(spec: TaskSpecInput, store: ObjectStore, options: Partial<TranscodeSessionOptions> = {}): TranscodeSession {
   const parsed = parseTaskSpec(spec);
   if (!parsed.ok) throw new Error(parsed.error.message);
-  return TranscodeSession.start({ spec: parsed.value, store, workDir: join(dir, 'work', parsed.value.id), launchers, scanIntervalMs: 200, ...options });
+  return TranscodeSession.start({
+    spec: parsed.value,
+    store,
+    workDir: join(dir, 'work', parsed.value.id),
+    launchers,
+    scanIntervalMs: 200,
+    ...options,
+  });
 }
 
 async function playlist(store: ObjectStore, key: string): Promise<MediaPlaylist | undefined> {
@@ -60,18 +67,31 @@ describe('live task', () => {
     const store = verifyingStore(new FsObjectStore({ root: join(dir, 'store') }));
     const key = 'live/cam/180p/index.m3u8';
     const session = start(
-      { id: 'cam', input: { kind: 'testsrc', width: 320, height: 180, fps: 25 }, ladder: TINY, segment: { durationSec: 1, type: 'fmp4' }, dvrWindowSec: 4, encoderPreset: 'ultrafast' },
+      {
+        id: 'cam',
+        input: { kind: 'testsrc', width: 320, height: 180, fps: 25 },
+        ladder: TINY,
+        segment: { durationSec: 1, type: 'fmp4' },
+        dvrWindowSec: 4,
+        encoderPreset: 'ultrafast',
+      },
       store,
-      { restartPolicy: { maxAttempts: 3, backoff: FAST_RETRY, healthyAfterMs: 60_000 }, fontFile: '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf' },
+      {
+        restartPolicy: { maxAttempts: 3, backoff: FAST_RETRY, healthyAfterMs: 60_000 },
+        fontFile: '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf',
+      },
     );
     const restarts: string[] = [];
     session.on('restart', ({ reason }) => restarts.push(reason));
     try {
       // The window fills and slides: the media sequence advances.
-      const early = await waitUntil(async () => {
-        const p = await playlist(store, key);
-        return p && p.mediaSequence >= 2 ? p : undefined;
-      }, { timeoutMs: 20_000, what: 'the live window to slide' });
+      const early = await waitUntil(
+        async () => {
+          const p = await playlist(store, key);
+          return p && p.mediaSequence >= 2 ? p : undefined;
+        },
+        { timeoutMs: 20_000, what: 'the live window to slide' },
+      );
       expect(early.segments).toHaveLength(4);
       expect(early.endList).toBe(false);
       expect(await store.head('live/cam/master.m3u8')).toBeDefined();
@@ -80,10 +100,13 @@ describe('live task', () => {
       // Kill ffmpeg outright: it loses the segment it was writing.
       const pid = session.pid as number;
       process.kill(pid, 'SIGKILL');
-      const resumed = await waitUntil(async () => {
-        const p = await playlist(store, key);
-        return p?.segments.some((s) => s.discontinuity) ? p : undefined;
-      }, { timeoutMs: 20_000, what: 'a restarted run in the playlist' });
+      const resumed = await waitUntil(
+        async () => {
+          const p = await playlist(store, key);
+          return p?.segments.some((s) => s.discontinuity) ? p : undefined;
+        },
+        { timeoutMs: 20_000, what: 'a restarted run in the playlist' },
+      );
       expect(restarts[0]).toMatch(/killed by SIGKILL/);
       expect(session.pid).not.toBe(pid);
       const msns = resumed.segments.map((s) => s.msn);
@@ -95,13 +118,19 @@ describe('live task', () => {
       expect(resumed.segments[0]?.mapUri).toBe('init_180p.mp4');
 
       // Once the discontinuity slides out, it is counted.
-      const later = await waitUntil(async () => {
-        const p = await playlist(store, key);
-        return p && p.discontinuitySequence === 1 ? p : undefined;
-      }, { timeoutMs: 20_000, what: 'EXT-X-DISCONTINUITY-SEQUENCE:1' });
+      const later = await waitUntil(
+        async () => {
+          const p = await playlist(store, key);
+          return p && p.discontinuitySequence === 1 ? p : undefined;
+        },
+        { timeoutMs: 20_000, what: 'EXT-X-DISCONTINUITY-SEQUENCE:1' },
+      );
       expect(later.segments.every((s) => !s.discontinuity)).toBe(true);
       // The first run's init segment was deleted after its grace period, not before.
-      await waitUntil(async () => (await store.head('live/cam/180p/init_180p.mp4')) === undefined, { timeoutMs: 15_000, what: 'the old init segment to expire' });
+      await waitUntil(async () => (await store.head('live/cam/180p/init_180p.mp4')) === undefined, {
+        timeoutMs: 15_000,
+        what: 'the old init segment to expire',
+      });
       expect(await store.head('live/cam/180p/seg_00000.m4s')).toBeUndefined();
       expect(await store.head(`live/cam/180p/${later.segments[0]?.uri}`)).toBeDefined();
     } finally {
@@ -117,8 +146,28 @@ describe('live task', () => {
   it('restarts a stalled input through the watchdog', async () => {
     // 6 s of TS; the first connection (ffprobe) gets all of it, later ones a third, then silence.
     const source = join(dir, 'source.ts');
-    await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=25:duration=6', '-f', 'lavfi', '-i', 'sine=duration=6',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-f', 'mpegts', source]);
+    await run('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=160x90:rate=25:duration=6',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=duration=6',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-c:a',
+      'aac',
+      '-f',
+      'mpegts',
+      source,
+    ]);
     const bytes = await readFile(source);
     let connections = 0;
     const hanging: ServerResponse[] = [];
@@ -135,7 +184,16 @@ describe('live task', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/stream.ts`;
     const session = start(
-      { id: 'stall', input: url, mode: 'live', ladder: TINY.slice(1), segment: { durationSec: 1 }, dvrWindowSec: 4, encoderPreset: 'ultrafast', networkTimeoutSec: 60 },
+      {
+        id: 'stall',
+        input: url,
+        mode: 'live',
+        ladder: TINY.slice(1),
+        segment: { durationSec: 1 },
+        dvrWindowSec: 4,
+        encoderPreset: 'ultrafast',
+        networkTimeoutSec: 60,
+      },
       new FsObjectStore({ root: join(dir, 'store') }),
       { stallTimeoutMs: 2_500, restartPolicy: { maxAttempts: 5, backoff: FAST_RETRY, healthyAfterMs: 60_000 } },
     );

@@ -36,8 +36,29 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hlscdn-vod-'));
   input = join(dir, 'input.mp4');
   // 5 s of 320x180 at 25 fps with a tone; a GOP of 2 s that the ladder must not follow.
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=25:duration=5', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=5',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '50', '-c:a', 'aac', '-shortest', input]);
+  await run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=320x180:rate=25:duration=5',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=5',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '50',
+    '-c:a',
+    'aac',
+    '-shortest',
+    input,
+  ]);
   launchers = await prepareLaunchers();
   s3rver = await startS3rver({ directory: join(dir, 's3rver'), bucket: 'vod' });
 });
@@ -50,7 +71,13 @@ afterAll(async () => {
 async function transcode(store: ObjectStore, spec: TaskSpecInput) {
   const parsed = parseTaskSpec(spec);
   if (!parsed.ok) throw new Error(parsed.error.message);
-  const session = TranscodeSession.start({ spec: parsed.value, store, workDir: join(dir, 'work', parsed.value.id), launchers, scanIntervalMs: 200 });
+  const session = TranscodeSession.start({
+    spec: parsed.value,
+    store,
+    workDir: join(dir, 'work', parsed.value.id),
+    launchers,
+    scanIntervalMs: 200,
+  });
   return { outcome: await session.done, spec: parsed.value };
 }
 
@@ -63,15 +90,36 @@ async function text(store: ObjectStore, key: string): Promise<string> {
 }
 
 async function keyframeTimes(playlistPath: string): Promise<string[]> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-skip_frame', 'nokey', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', playlistPath]);
-  return stdout.split('\n').filter(Boolean).map((t) => Number(t).toFixed(2));
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-skip_frame',
+    'nokey',
+    '-show_entries',
+    'frame=pts_time',
+    '-of',
+    'csv=p=0',
+    playlistPath,
+  ]);
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((t) => Number(t).toFixed(2));
 }
 
 describe('VOD transcode', () => {
   it('writes a master and every variant into the fs store, each playable, aligned and in order', async () => {
     const root = join(dir, 'fs-store');
     const store = verifyingStore(new FsObjectStore({ root }));
-    const { outcome, spec } = await transcode(store, { id: 'talk', input: `file://${input}`, ladder: LADDER, segment: { durationSec: 1 }, encoderPreset: 'ultrafast' });
+    const { outcome, spec } = await transcode(store, {
+      id: 'talk',
+      input: `file://${input}`,
+      ladder: LADDER,
+      segment: { durationSec: 1 },
+      encoderPreset: 'ultrafast',
+    });
     expect(outcome).toMatchObject({ state: 'done', restarts: 0 });
     expect(spec.outputPrefix).toBe('vod/talk');
 
@@ -88,9 +136,18 @@ describe('VOD transcode', () => {
       const parsed = parseMediaPlaylist(await text(store, `vod/talk/${rung}/index.m3u8`));
       if (!parsed.ok) throw new Error(parsed.error.message);
       expect(parsed.value).toMatchObject({ endList: true, playlistType: 'VOD' });
-      for (const segment of parsed.value.segments) expect(Math.round(segment.durationSec)).toBeLessThanOrEqual(parsed.value.targetDurationSec);
+      for (const segment of parsed.value.segments)
+        expect(Math.round(segment.durationSec)).toBeLessThanOrEqual(parsed.value.targetDurationSec);
       if (rung !== 'audio-only') durations.push(parsed.value.segments.map((s) => s.durationSec));
-      const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type', '-of', 'json', join(root, 'vod/talk', rung, 'index.m3u8')]);
+      const { stdout } = await run('ffprobe', [
+        '-v',
+        'error',
+        '-show_entries',
+        'format=duration:stream=codec_type',
+        '-of',
+        'json',
+        join(root, 'vod/talk', rung, 'index.m3u8'),
+      ]);
       const probe = JSON.parse(stdout) as { format: { duration: string }; streams: { codec_type: string }[] };
       expect(Number(probe.format.duration)).toBeGreaterThan(4.5);
       expect(probe.streams.map((s) => s.codec_type).sort()).toEqual(rung === 'audio-only' ? ['audio'] : ['audio', 'video']);
@@ -114,7 +171,13 @@ describe('VOD transcode', () => {
     });
     const store = verifyingStore(inner);
     try {
-      const { outcome } = await transcode(store, { id: 'clip', input: `file://${input}`, ladder: LADDER.slice(0, 2), segment: { durationSec: 1, type: 'fmp4' }, encoderPreset: 'ultrafast' });
+      const { outcome } = await transcode(store, {
+        id: 'clip',
+        input: `file://${input}`,
+        ladder: LADDER.slice(0, 2),
+        segment: { durationSec: 1, type: 'fmp4' },
+        encoderPreset: 'ultrafast',
+      });
       expect(outcome.state).toBe('done');
       expect(store.violations).toEqual([]);
       const master = await text(store, 'vod/clip/master.m3u8');
@@ -140,8 +203,15 @@ describe('VOD transcode', () => {
     const parsed = parseTaskSpec({ id: 'bogus', input: `file://${bogus}`, ladder: LADDER });
     if (!parsed.ok) throw new Error(parsed.error.message);
     const session = TranscodeSession.start({
-      spec: parsed.value, store, workDir: join(dir, 'work', 'bogus'), launchers,
-      restartPolicy: { maxAttempts: 2, backoff: { maxAttempts: Infinity, baseDelayMs: 50, maxDelayMs: 50, jitter: 0 }, healthyAfterMs: 60_000 },
+      spec: parsed.value,
+      store,
+      workDir: join(dir, 'work', 'bogus'),
+      launchers,
+      restartPolicy: {
+        maxAttempts: 2,
+        backoff: { maxAttempts: Infinity, baseDelayMs: 50, maxDelayMs: 50, jitter: 0 },
+        healthyAfterMs: 60_000,
+      },
     });
     const outcome = await session.done;
     expect(outcome.state).toBe('failed');

@@ -56,10 +56,25 @@ async function startWorker(id: string): Promise<void> {
   const settings = {
     redis: { url: redis.url },
     storeRoot: join(dir, 'store'),
-    worker: { id, workDir: join(dir, 'work', id), concurrency: 1, lockDurationMs: 3_000, stalledIntervalMs: 1_000, stopPollMs: 500, progressIntervalMs: 500 },
+    worker: {
+      id,
+      workDir: join(dir, 'work', id),
+      concurrency: 1,
+      lockDurationMs: 3_000,
+      stalledIntervalMs: 1_000,
+      stopPollMs: 500,
+      progressIntervalMs: 500,
+    },
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', WORKER_SCRIPT, INDEX, STORE, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await Promise.race([once(createInterface({ input: child.stdout! }), 'line'), once(child, 'exit').then(() => ['exited'])])) as [string];
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', WORKER_SCRIPT, INDEX, STORE, JSON.stringify(settings)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const [line] = (await Promise.race([
+    once(createInterface({ input: child.stdout! }), 'line'),
+    once(child, 'exit').then(() => ['exited']),
+  ])) as [string];
   if (line !== 'ready') throw new Error(`worker ${id} did not start`);
   workers.set(id, child);
 }
@@ -75,7 +90,10 @@ async function stopWorker(id: string, signal: NodeJS.Signals): Promise<void> {
 const call = async (method: string, path: string, body?: unknown, token: string | undefined = TOKEN) => {
   const res = await fetch(`${api.url}${path}`, {
     method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -94,11 +112,21 @@ async function playlist(key: string): Promise<MediaPlaylist | undefined> {
 
 /** Processes whose command line mentions a path: a dead worker's ffmpeg would. */
 function processesMentioning(path: string): string[] {
-  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((line) => line.includes(path) && !line.includes('ps -eo'));
+  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(path) && !line.includes('ps -eo'));
 }
 
 const TINY = [{ kind: 'video', name: '90p', height: 90, videoBitrateKbps: 80, audioBitrateKbps: 64, profile: 'baseline' }];
-const HOOKS = { enabled: true, inputBaseUrl: 'rtmp://127.0.0.1:1935', streamKeys: ['cam1=k-123456'], ladder: ['360p'], segmentSec: 2, dvrWindowSec: 12, outputPrefix: 'live/{app}/{stream}' };
+const HOOKS = {
+  enabled: true,
+  inputBaseUrl: 'rtmp://127.0.0.1:1935',
+  streamKeys: ['cam1=k-123456'],
+  ladder: ['360p'],
+  segmentSec: 2,
+  dvrWindowSec: 12,
+  outputPrefix: 'live/{app}/{stream}',
+};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hlscdn-workers-'));
@@ -126,7 +154,12 @@ describe('control API', () => {
   });
 
   it('refuses every task request when no token is configured', async () => {
-    const app = createControlApp({ control: api.control, token: undefined, registry: createMetricsRegistry({ service: 't', processMetrics: false }), logger: silentLogger() });
+    const app = createControlApp({
+      control: api.control,
+      token: undefined,
+      registry: createMetricsRegistry({ service: 't', processMetrics: false }),
+      logger: silentLogger(),
+    });
     const res = await app.request('/tasks', { headers: { Authorization: 'Bearer anything' } });
     expect(res.status).toBe(401);
   });
@@ -153,8 +186,17 @@ describe('control API', () => {
 });
 
 describe('SRS hooks', () => {
-  const hook = (body: Record<string, unknown>) => fetch(`${api.url}/hooks/srs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  const publish = { action: 'on_publish', client_id: 'c1', ip: '127.0.0.1', vhost: '__defaultVhost__', app: 'live', stream: 'cam1', param: '?key=k-123456' };
+  const hook = (body: Record<string, unknown>) =>
+    fetch(`${api.url}/hooks/srs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const publish = {
+    action: 'on_publish',
+    client_id: 'c1',
+    ip: '127.0.0.1',
+    vhost: '__defaultVhost__',
+    app: 'live',
+    stream: 'cam1',
+    param: '?key=k-123456',
+  };
 
   it('refuses a publish without the stream key', async () => {
     const res = await hook({ ...publish, param: '?key=guess' });
@@ -165,7 +207,10 @@ describe('SRS hooks', () => {
   it('starts a live task on publish and stops it on unpublish', async () => {
     const res = await hook(publish);
     expect([res.status, await res.text()]).toEqual([200, '0']);
-    expect(await task('srs-live-cam1')).toMatchObject({ state: 'queued', spec: { input: 'rtmp://127.0.0.1:1935/live/cam1', mode: 'live', outputPrefix: 'live/live/cam1', ladder: ['360p'] } });
+    expect(await task('srs-live-cam1')).toMatchObject({
+      state: 'queued',
+      spec: { input: 'rtmp://127.0.0.1:1935/live/cam1', mode: 'live', outputPrefix: 'live/live/cam1', ladder: ['360p'] },
+    });
     // A second publish of the same stream reuses the task.
     expect((await hook(publish)).status).toBe(200);
     const unpublished = await hook({ ...publish, action: 'on_unpublish' });
@@ -178,27 +223,48 @@ describe('SRS hooks', () => {
 describe('workers', () => {
   it('run a VOD task to done with progress', async () => {
     await Promise.all([startWorker('worker-a'), startWorker('worker-b')]);
-    const created = await call('POST', '/tasks', { id: 'clip', input: { kind: 'testsrc', width: 160, height: 90, fps: 25, durationSec: 3, clock: false }, ladder: TINY, segment: { durationSec: 1 }, encoderPreset: 'ultrafast' });
+    const created = await call('POST', '/tasks', {
+      id: 'clip',
+      input: { kind: 'testsrc', width: 160, height: 90, fps: 25, durationSec: 3, clock: false },
+      ladder: TINY,
+      segment: { durationSec: 1 },
+      encoderPreset: 'ultrafast',
+    });
     expect(created.status).toBe(201);
-    const done = await waitUntil(async () => {
-      const record = await task('clip');
-      return record.state === 'done' ? record : undefined;
-    }, { timeoutMs: 30_000, what: 'the VOD task to finish' });
+    const done = await waitUntil(
+      async () => {
+        const record = await task('clip');
+        return record.state === 'done' ? record : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the VOD task to finish' },
+    );
     expect(done.workerId).toMatch(/^worker-[ab]$/);
     expect(done.progress?.percent).toBeGreaterThan(90);
     expect(await store.head('vod/clip/master.m3u8')).toBeDefined();
-    expect((await call('GET', '/tasks')).body?.tasks).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'clip', state: 'done' })]));
+    expect((await call('GET', '/tasks')).body?.tasks).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 'clip', state: 'done' })]),
+    );
   });
 
   it('continue a live task on the other worker when its worker dies, and stop it there', async () => {
-    const created = await call('POST', '/tasks', { id: 'show', input: { kind: 'testsrc', width: 160, height: 90, fps: 25, clock: false }, ladder: TINY, segment: { durationSec: 1 }, dvrWindowSec: 6, encoderPreset: 'ultrafast' });
+    const created = await call('POST', '/tasks', {
+      id: 'show',
+      input: { kind: 'testsrc', width: 160, height: 90, fps: 25, clock: false },
+      ladder: TINY,
+      segment: { durationSec: 1 },
+      dvrWindowSec: 6,
+      encoderPreset: 'ultrafast',
+    });
     expect(created.status).toBe(201);
     const key = 'live/show/90p/index.m3u8';
-    const first = await waitUntil(async () => {
-      const record = await task('show');
-      const p = await playlist(key);
-      return record.state === 'running' && p && p.segments.length >= 3 ? { record, p } : undefined;
-    }, { timeoutMs: 30_000, what: 'the live task to publish' });
+    const first = await waitUntil(
+      async () => {
+        const record = await task('show');
+        const p = await playlist(key);
+        return record.state === 'running' && p && p.segments.length >= 3 ? { record, p } : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the live task to publish' },
+    );
     const victim = first.record.workerId as string;
     const survivor = victim === 'worker-a' ? 'worker-b' : 'worker-a';
     const lastBefore = first.p.segments.at(-1)?.msn as number;
@@ -206,30 +272,44 @@ describe('workers', () => {
     const killedAt = Date.now();
     await stopWorker(victim, 'SIGKILL');
     // Its ffmpeg dies with it (parent-death signal): nothing runs in its work dir.
-    await waitUntil(() => processesMentioning(join(dir, 'work', victim)).length === 0, { timeoutMs: 5_000, what: `the ffmpeg of ${victim} to exit` });
+    await waitUntil(() => processesMentioning(join(dir, 'work', victim)).length === 0, {
+      timeoutMs: 5_000,
+      what: `the ffmpeg of ${victim} to exit`,
+    });
 
-    const moved = await waitUntil(async () => {
-      const record = await task('show');
-      return record.workerId === survivor && record.state === 'running' ? record : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 200, what: 'the task to move to the other worker' });
+    const moved = await waitUntil(
+      async () => {
+        const record = await task('show');
+        return record.workerId === survivor && record.state === 'running' ? record : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 200, what: 'the task to move to the other worker' },
+    );
     // lockDuration 3 s + stalledInterval 1 s + pick-up: well under 10 s.
     expect(Date.now() - killedAt).toBeLessThan(10_000);
     expect(moved.restarts).toBeGreaterThanOrEqual(1);
     expect(moved.lastError).toMatch(new RegExp(`resumed on ${survivor}`));
 
-    const resumed = await waitUntil(async () => {
-      const p = await playlist(key);
-      return p && p.segments.some((s) => s.discontinuity && s.msn > lastBefore) && (p.segments.at(-1)?.msn ?? 0) >= lastBefore + 2 ? p : undefined;
-    }, { timeoutMs: 20_000, what: 'the survivor to continue the playlist' });
+    const resumed = await waitUntil(
+      async () => {
+        const p = await playlist(key);
+        return p && p.segments.some((s) => s.discontinuity && s.msn > lastBefore) && (p.segments.at(-1)?.msn ?? 0) >= lastBefore + 2
+          ? p
+          : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the survivor to continue the playlist' },
+    );
     const msns = resumed.segments.map((s) => s.msn);
     expect(msns).toEqual(msns.map((_, i) => (msns[0] as number) + i));
 
     const stopAt = Date.now();
     expect((await call('POST', '/tasks/show/stop')).status).toBe(202);
-    const stopped = await waitUntil(async () => {
-      const record = await task('show');
-      return record.state === 'stopped' ? record : undefined;
-    }, { timeoutMs: 15_000, intervalMs: 100, what: 'the task to stop' });
+    const stopped = await waitUntil(
+      async () => {
+        const record = await task('show');
+        return record.state === 'stopped' ? record : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 100, what: 'the task to stop' },
+    );
     expect(Date.now() - stopAt).toBeLessThan(5_000);
     expect(stopped.workerId).toBe(survivor);
     expect((await playlist(key))?.endList).toBe(true);

@@ -69,7 +69,14 @@ describe('resolveUrl', () => {
 
   it('agrees with WHATWG URL on the forms playlists use', () => {
     const playlist = 'http://edge-1.example:8081/live/v0/index.m3u8?md5=a/b&expires=9';
-    for (const ref of ['seg1.ts', '../v1/seg1.ts', '/live/v0/seg1.ts', 'https://cdn.example/x/seg1.ts?token=a/b/c', 'seg1.ts?x=/y', '//other:82/seg.ts']) {
+    for (const ref of [
+      'seg1.ts',
+      '../v1/seg1.ts',
+      '/live/v0/seg1.ts',
+      'https://cdn.example/x/seg1.ts?token=a/b/c',
+      'seg1.ts?x=/y',
+      '//other:82/seg.ts',
+    ]) {
       expect(resolveUrl(playlist, ref)).toBe(new URL(ref, playlist).href);
     }
   });
@@ -91,7 +98,14 @@ const master = [
   '',
 ].join('\n');
 
-function media(options: { sequence: number; count: number; duration?: number; target?: number; endList?: boolean; dated?: number }): string {
+function media(options: {
+  sequence: number;
+  count: number;
+  duration?: number;
+  target?: number;
+  endList?: boolean;
+  dated?: number;
+}): string {
   const duration = options.duration ?? 2;
   const lines = ['#EXTM3U', `#EXT-X-TARGETDURATION:${options.target ?? 2}`, `#EXT-X-MEDIA-SEQUENCE:${options.sequence}`];
   for (let i = 0; i < options.count; i++) {
@@ -207,12 +221,12 @@ describe('player decisions', () => {
     const same = parsed(media({ sequence: 20, count: 5 }));
     const advanced = parsed(media({ sequence: 21, count: 5 }));
     const ended = parsed(media({ sequence: 20, count: 5, endList: true }));
-    expect([playlistChanged(undefined, before), playlistChanged(before, same), playlistChanged(before, advanced), playlistChanged(before, ended)]).toEqual([
-      true,
-      false,
-      true,
-      true,
-    ]);
+    expect([
+      playlistChanged(undefined, before),
+      playlistChanged(before, same),
+      playlistChanged(before, advanced),
+      playlistChanged(before, ended),
+    ]).toEqual([true, false, true, true]);
     expect(nextReloadAt({ loadStartedAt: 10_000, changed: true, targetDuration: 6 })).toBe(16_000);
     expect(nextReloadAt({ loadStartedAt: 10_000, changed: false, targetDuration: 6 })).toBe(13_000);
   });

@@ -53,7 +53,9 @@ export async function startCdnFixture(name: string): Promise<CdnFixture> {
     segmentBytes,
     edgeEnv: (extra = {}) => {
       // Nothing of the test runner's own hlscdn settings may leak into the edges.
-      const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HLSCDN_') && key !== 'REDIS_URL'));
+      const inherited = Object.fromEntries(
+        Object.entries(process.env).filter(([key]) => !key.startsWith('HLSCDN_') && key !== 'REDIS_URL'),
+      );
       return { ...inherited, REDIS_URL: redis.url, HLSCDN_EDGE_DRAIN_TIMEOUT_SEC: '1', HLSCDN_LOG_LEVEL: 'warn', ...extra };
     },
     close: () =>

@@ -19,7 +19,15 @@ export async function startTestEdge(options: EdgeFixtureOptions): Promise<EdgeSe
   const defaults = configSchema.parse({});
   const port = await findFreePort();
   return EdgeService.start({
-    edge: { ...defaults.edge, id: options.id, port, origins: [options.originUrl], dataDir: join(options.dir, options.id), drainTimeoutSec: 5, ...options.edge },
+    edge: {
+      ...defaults.edge,
+      id: options.id,
+      port,
+      origins: [options.originUrl],
+      dataDir: join(options.dir, options.id),
+      drainTimeoutSec: 5,
+      ...options.edge,
+    },
     redis: { ...defaults.redis, url: options.redisUrl },
     signing: { ...defaults.signing, ...(options.signingSecret && { secret: options.signingSecret }) },
     logger: options.logger ?? silentLogger(),

@@ -18,6 +18,12 @@ export const freePortsEnv = {
 export async function startTestStack(name: string): Promise<{ stack: LocalStack; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), `hlscdn-${name}-`));
   const config = loadConfig({ env: { ...freePortsEnv, HLSCDN_STORE_URL: `file:${join(dir, 'store')}` } });
-  const stack = await startLocalStack({ config, logger: silentLogger(), dataDir: dir, dashboardPort: 0, env: { PATH: process.env.PATH ?? '' } });
+  const stack = await startLocalStack({
+    config,
+    logger: silentLogger(),
+    dataDir: dir,
+    dashboardPort: 0,
+    env: { PATH: process.env.PATH ?? '' },
+  });
   return { stack, dir };
 }

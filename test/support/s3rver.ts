@@ -23,11 +23,21 @@ export async function startS3rver(options: { readonly directory: string; readonl
     "process.stdin.on('end', () => server.close().then(() => process.exit(0)));",
     'process.stdin.resume();',
   ].join('\n');
-  const config = { port: 0, address: '127.0.0.1', silent: true, directory: options.directory, configureBuckets: [{ name: options.bucket }] };
+  const config = {
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: options.directory,
+    configureBuckets: [{ name: options.bucket }],
+  };
   const modulePath = createRequire(import.meta.url).resolve('s3rver');
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', script, modulePath, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', script, modulePath, JSON.stringify(config)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const exited = once(child, 'exit');
-  const [line] = (await Promise.race([once(createInterface({ input: child.stdout }), 'line'), exited.then(() => [undefined])])) as [string | undefined];
+  const [line] = (await Promise.race([once(createInterface({ input: child.stdout }), 'line'), exited.then(() => [undefined])])) as [
+    string | undefined,
+  ];
   if (line === undefined) throw new Error('s3rver exited before it listened');
   const { port } = JSON.parse(line) as { port: number };
   return {

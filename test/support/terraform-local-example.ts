@@ -40,7 +40,10 @@ export interface LocalExample {
 
 export async function prepareLocalExample(options: LocalExampleOptions): Promise<LocalExample> {
   const workingDir = join(options.dir, 'tf-local');
-  await cp(EXAMPLE, workingDir, { recursive: true, filter: (source) => !/[\\/](\.terraform|\.edges)([\\/]|$)|\.tfstate|\.lock\.hcl$/.test(source) });
+  await cp(EXAMPLE, workingDir, {
+    recursive: true,
+    filter: (source) => !/[\\/](\.terraform|\.edges)([\\/]|$)|\.tfstate|\.lock\.hcl$/.test(source),
+  });
   // The example uses only the built-in terraform_data: an empty CLI config keeps terraform off any registry.
   const cliConfig = join(options.dir, 'terraform-cli.tfrc');
   await writeFile(cliConfig, '# examples/local needs no provider\n');
@@ -67,7 +70,9 @@ export async function prepareLocalExample(options: LocalExampleOptions): Promise
     env,
     basePort,
     destroy: async () => {
-      await run('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], { cwd: workingDir, env, timeout: 120_000 }).catch(() => undefined);
+      await run('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], { cwd: workingDir, env, timeout: 120_000 }).catch(
+        () => undefined,
+      );
       // Whatever survived a failed destroy.
       const files = await readdir(dataDir).catch(() => [] as string[]);
       for (const file of files.filter((f) => f.endsWith('.pid'))) {

@@ -24,7 +24,11 @@ class FakeRegistry implements FleetSource, DrainRequester {
   /** An edge at `utilization` of its connection capacity (10 000). */
   put(id: string, utilization: number, startedAt = 0): void {
     const base = edgeRecord(id);
-    this.records.set(id, { ...base, startedAt, load: { ...base.load, activeConnections: Math.round(utilization * 10_000), egressBytesPerSec: 0 } });
+    this.records.set(id, {
+      ...base,
+      startedAt,
+      load: { ...base.load, activeConnections: Math.round(utilization * 10_000), egressBytesPerSec: 0 },
+    });
   }
 
   snapshot() {
@@ -53,7 +57,17 @@ function setup(overrides: Partial<AutoscalerOptions> = {}) {
   actuatorLog.push = (...items: string[]) => log.push(...items);
   const lease = { isLeader: true, holderId: 'me', leader: 'me' as string | undefined };
   let clock = 1_000_000;
-  const autoscaler = new Autoscaler({ policy, fleet: registry, drains: registry, actuator, lease, drainTimeoutMs: 1_000, drainPollMs: 10, now: () => clock, ...overrides });
+  const autoscaler = new Autoscaler({
+    policy,
+    fleet: registry,
+    drains: registry,
+    actuator,
+    lease,
+    drainTimeoutMs: 1_000,
+    drainPollMs: 10,
+    now: () => clock,
+    ...overrides,
+  });
   running.push(autoscaler);
   return { log, registry, actuator, lease, autoscaler, advance: (ms: number) => (clock += ms) };
 }
@@ -74,7 +88,12 @@ describe('Autoscaler', () => {
   it('brings an empty fleet up to minEdges, then counts the launched edge as pending capacity', async () => {
     const { autoscaler, log } = setup();
     const first = await autoscaler.tick();
-    expect(first.kind === 'decided' && [first.entry.action, first.entry.current, first.entry.desired, first.entry.outcome]).toEqual(['scale-up', 0, 1, 'adding 1']);
+    expect(first.kind === 'decided' && [first.entry.action, first.entry.current, first.entry.desired, first.entry.outcome]).toEqual([
+      'scale-up',
+      0,
+      1,
+      'adding 1',
+    ]);
     await autoscaler.settled();
     expect(log).toEqual(['add 1']);
     const second = await autoscaler.tick();

@@ -17,7 +17,16 @@ import type { EdgeRecord } from '../../edge-registry/index.js';
 import type { ActuatorEdge, EdgeActuator } from '../actuators/edge-actuator.js';
 import { decide, type PolicyConfig, type PolicyState } from '../policy/index.js';
 import type { AutoscalerMetrics } from '../status/autoscaler-metrics.js';
-import type { ActionEntry, AutoscalerStatus, DecisionEntry, DrainRequester, FleetSource, LeadershipSource, TickResult, TickSkip } from './autoscaler-types.js';
+import type {
+  ActionEntry,
+  AutoscalerStatus,
+  DecisionEntry,
+  DrainRequester,
+  FleetSource,
+  LeadershipSource,
+  TickResult,
+  TickSkip,
+} from './autoscaler-types.js';
 import { BoundedList } from './bounded-list.js';
 import { chooseRemovals } from './choose-removals.js';
 import { drainAndRemove } from './drain-and-remove.js';
@@ -117,14 +126,30 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       leader: lease.isLeader,
       ...(lease.holderId !== undefined && { holderId: lease.holderId }),
       ...(lease.leader !== undefined && { leaderId: lease.leader }),
-      policy: { metric: policy.metric, target: policy.target, tolerance: policy.tolerance, minEdges: policy.minEdges, maxEdges: policy.maxEdges },
-      ...(last && { current: last.current, desired: last.desired, utilization: last.utilization, metrics: last.metrics, lastDecisionAt: last.at }),
+      policy: {
+        metric: policy.metric,
+        target: policy.target,
+        tolerance: policy.tolerance,
+        minEdges: policy.minEdges,
+        maxEdges: policy.maxEdges,
+      },
+      ...(last && {
+        current: last.current,
+        desired: last.desired,
+        utilization: last.utilization,
+        metrics: last.metrics,
+        lastDecisionAt: last.at,
+      }),
       ...(this.lastSkip && { lastSkip: this.lastSkip }),
       pending: this.lastFleet?.pending ?? [],
       stuck: this.lastFleet?.stuck ?? [],
       removing: [...this.removing].sort(),
       ...(this.inFlight && { inFlight: { description: this.inFlight.description, startedAt: this.inFlight.startedAt } }),
-      registry: { connected: snapshot.connected, ageMs: Number.isFinite(snapshot.ageMs) ? snapshot.ageMs : null, edges: snapshot.edges.length },
+      registry: {
+        connected: snapshot.connected,
+        ageMs: Number.isFinite(snapshot.ageMs) ? snapshot.ageMs : null,
+        edges: snapshot.edges.length,
+      },
       actuator: actuator.state(),
       decisions: this.decisions.newestFirst(),
       actions: this.actions.newestFirst(),
@@ -175,14 +200,28 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     });
     this.pendingSince = loads.pendingSince;
     this.lastFleet = loads;
-    const { state, decision } = decide({ state: this.policyState ?? this.seedState(loads, now), edges: loads.loads, config: this.options.policy, now });
+    const { state, decision } = decide({
+      state: this.policyState ?? this.seedState(loads, now),
+      edges: loads.loads,
+      config: this.options.policy,
+      now,
+    });
     this.policyState = state;
     this.warnedSkip = undefined;
     const entry: DecisionEntry = { ...decision, pending: loads.pending.length, outcome: 'none' };
     entry.outcome = this.act(entry, loads, snapshot.edges, owned);
     this.decisions.push(entry);
     this.options.metrics?.observeDecision(entry);
-    const fields = { action: entry.action, current: entry.current, desired: entry.desired, utilization: round(entry.utilization), egress: round(entry.metrics.egress), connections: round(entry.metrics.connections), pending: entry.pending, outcome: entry.outcome };
+    const fields = {
+      action: entry.action,
+      current: entry.current,
+      desired: entry.desired,
+      utilization: round(entry.utilization),
+      egress: round(entry.metrics.egress),
+      connections: round(entry.metrics.connections),
+      pending: entry.pending,
+      outcome: entry.outcome,
+    };
     // Every decision is logged; a hold that repeats the previous reason word for word goes to debug, or a quiet fleet logs a line per interval.
     if (entry.action !== 'hold') this.logger.info(fields, entry.reason);
     else if (entry.reason !== this.lastHoldReason) this.logger.info(fields, entry.reason);
@@ -256,7 +295,17 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     const startedAt = this.now();
     const { fleet, drains, actuator } = this.options;
     try {
-      await drainAndRemove({ id, registered, fleet, drains, actuator, drainTimeoutMs: this.options.drainTimeoutMs ?? 60_000, pollMs: this.options.drainPollMs, signal: this.abort.signal, logger: this.logger });
+      await drainAndRemove({
+        id,
+        registered,
+        fleet,
+        drains,
+        actuator,
+        drainTimeoutMs: this.options.drainTimeoutMs ?? 60_000,
+        pollMs: this.options.drainPollMs,
+        signal: this.abort.signal,
+        logger: this.logger,
+      });
       this.pendingSince.delete(id);
       this.recordAction({ kind: 'remove', ids: [id], outcome: 'succeeded', startedAt });
     } catch (error) {

@@ -5,22 +5,55 @@ import { buildFleetLoads, type FleetLoadsInput } from './fleet-loads.js';
 const assumedCapacity = { egressBytesPerSec: 1_000, connections: 10 };
 
 function input(overrides: Partial<FleetLoadsInput>): FleetLoadsInput {
-  return { records: [], owned: [], removing: new Set(), pendingSince: new Map(), now: 10_000, bootTimeoutMs: 5_000, assumedCapacity, ...overrides };
+  return {
+    records: [],
+    owned: [],
+    removing: new Set(),
+    pendingSince: new Map(),
+    now: 10_000,
+    bootTimeoutMs: 5_000,
+    assumedCapacity,
+    ...overrides,
+  };
 }
 
 describe('buildFleetLoads', () => {
   it('turns each live record into a ready row with its reported load', () => {
     const record = edgeRecord('a', { load: { ...edgeRecord('a').load, activeConnections: 7, egressBytesPerSec: 300 } });
     const { loads } = buildFleetLoads(input({ records: [record] }));
-    expect(loads).toEqual([{ id: 'a', state: 'active', ready: true, capacity: { egressBytesPerSec: 125_000_000, connections: 10_000 }, egressBytesPerSec: 300, connections: 7 }]);
+    expect(loads).toEqual([
+      {
+        id: 'a',
+        state: 'active',
+        ready: true,
+        capacity: { egressBytesPerSec: 125_000_000, connections: 10_000 },
+        egressBytesPerSec: 300,
+        connections: 7,
+      },
+    ]);
   });
 
   it('counts a launched edge without a record as pending: active, not ready, no load, the typical capacity', () => {
     const small = edgeRecord('a', { capacity: { weight: 1, egressBytesPerSec: 100, connections: 2 } });
     const big = edgeRecord('b', { capacity: { weight: 1, egressBytesPerSec: 300, connections: 4 } });
-    const result = buildFleetLoads(input({ records: [small, big], owned: [{ id: 'b', state: 'running' }, { id: 'c', state: 'starting' }] }));
+    const result = buildFleetLoads(
+      input({
+        records: [small, big],
+        owned: [
+          { id: 'b', state: 'running' },
+          { id: 'c', state: 'starting' },
+        ],
+      }),
+    );
     expect(result.pending).toEqual(['c']);
-    expect(result.loads.find((l) => l.id === 'c')).toEqual({ id: 'c', state: 'active', ready: false, capacity: { egressBytesPerSec: 200, connections: 3 }, egressBytesPerSec: 0, connections: 0 });
+    expect(result.loads.find((l) => l.id === 'c')).toEqual({
+      id: 'c',
+      state: 'active',
+      ready: false,
+      capacity: { egressBytesPerSec: 200, connections: 3 },
+      egressBytesPerSec: 0,
+      connections: 0,
+    });
     expect(result.pendingSince.get('c')).toBe(10_000);
   });
 
@@ -41,12 +74,22 @@ describe('buildFleetLoads', () => {
     const result = buildFleetLoads(
       input({
         records: [edgeRecord('a'), edgeRecord('b')],
-        owned: [{ id: 'a', state: 'running' }, { id: 'b', state: 'running' }, { id: 'd', state: 'stopping' }],
+        owned: [
+          { id: 'a', state: 'running' },
+          { id: 'b', state: 'running' },
+          { id: 'd', state: 'stopping' },
+        ],
         removing: new Set(['b']),
-        pendingSince: new Map([['a', 1], ['gone', 1]]),
+        pendingSince: new Map([
+          ['a', 1],
+          ['gone', 1],
+        ]),
       }),
     );
-    expect(result.loads.map((l) => [l.id, l.state])).toEqual([['a', 'active'], ['b', 'draining']]);
+    expect(result.loads.map((l) => [l.id, l.state])).toEqual([
+      ['a', 'active'],
+      ['b', 'draining'],
+    ]);
     expect([...result.pendingSince.keys()]).toEqual([]);
   });
 });

@@ -31,17 +31,13 @@ describe('decide: scaling up', () => {
     const { decision } = run({ edges: testFleet(3, 0.84) });
     expect(decision).toMatchObject({ at: NOW, current: 3, desired: 5, rawDesired: 5, action: 'scale-up' });
     expect(decision.utilization).toBeCloseTo(0.84, 10);
-    expect(decision.reason).toBe(
-      'utilization 0.84 > target 0.60 (+10% tolerance): 3 -> 5 edges (rate limit +4/60s)',
-    );
+    expect(decision.reason).toBe('utilization 0.84 > target 0.60 (+10% tolerance): 3 -> 5 edges (rate limit +4/60s)');
   });
 
   it('adds at most max(abs, pct) edges per period', () => {
     const { decision } = run({ edges: testFleet(3, 2) });
     expect(decision).toMatchObject({ desired: 7, rawDesired: 10, action: 'scale-up' });
-    expect(decision.reason).toBe(
-      'utilization 2.00 > target 0.60 (+10% tolerance): 3 -> 7 edges (wanted 10; rate limit +4/60s)',
-    );
+    expect(decision.reason).toBe('utilization 2.00 > target 0.60 (+10% tolerance): 3 -> 7 edges (wanted 10; rate limit +4/60s)');
   });
 
   it('uses the percentage when it allows more than abs', () => {
@@ -73,9 +69,7 @@ describe('decide: scaling up', () => {
     );
     const atMax = run({ edges: testFleet(10, 1.2), config: { maxEdges: 10 } });
     expect(atMax.decision.action).toBe('hold');
-    expect(atMax.decision.reason).toBe(
-      'utilization 1.20 > target 0.60 (+10% tolerance): holding at 10 edges (wanted 20; maxEdges 10)',
-    );
+    expect(atMax.decision.reason).toBe('utilization 1.20 > target 0.60 (+10% tolerance): holding at 10 edges (wanted 20; maxEdges 10)');
   });
 });
 
@@ -102,9 +96,7 @@ describe('decide: tolerance', () => {
       edges: testFleet(3, 0.84),
       config: { tolerance: 0.125, scaleUp: { abs: 4, pct: 100, periodMs: 90_500 } },
     });
-    expect(decision.reason).toBe(
-      'utilization 0.84 > target 0.60 (+12.5% tolerance): 3 -> 5 edges (rate limit +4/90.5s)',
-    );
+    expect(decision.reason).toBe('utilization 0.84 > target 0.60 (+12.5% tolerance): 3 -> 5 edges (rate limit +4/90.5s)');
   });
 });
 
@@ -163,9 +155,7 @@ describe('decide: scaling down', () => {
   it('stops at minEdges and says so', () => {
     const { decision } = run({ edges: testFleet(2, 0.1), config: { minEdges: 2 } });
     expect(decision).toMatchObject({ desired: 2, rawDesired: 2, action: 'hold' });
-    expect(decision.reason).toBe(
-      'utilization 0.10 < target 0.60 (-10% tolerance): holding at 2 edges (wanted 1; minEdges 2)',
-    );
+    expect(decision.reason).toBe('utilization 0.10 < target 0.60 (-10% tolerance): holding at 2 edges (wanted 1; minEdges 2)');
   });
 });
 
@@ -179,9 +169,7 @@ describe('decide: bounds', () => {
   it('goes past minEdges when the load asks for more', () => {
     const { decision } = run({ edges: testFleet(1, 3), config: { minEdges: 3 } });
     expect(decision.desired).toBe(5);
-    expect(decision.reason).toBe(
-      'utilization 3.00 > target 0.60 (+10% tolerance): 1 -> 5 edges (below minEdges 3; rate limit +4/60s)',
-    );
+    expect(decision.reason).toBe('utilization 3.00 > target 0.60 (+10% tolerance): 1 -> 5 edges (below minEdges 3; rate limit +4/60s)');
   });
 
   it('moves a fleet above maxEdges down at once, past the step limit', () => {

@@ -34,15 +34,13 @@ export function decide(input: DecideInput): DecideOutput {
   const utilization = pickUtilization(fleet.metrics, config.metric);
   const wanted = Math.max(0, Math.ceil((current * utilization) / config.target - EPSILON));
   const rawDesired = clampToBounds(wanted, config);
-  const withinTolerance =
-    current > 0 && Math.abs(utilization / config.target - 1) <= config.tolerance + EPSILON;
+  const withinTolerance = current > 0 && Math.abs(utilization / config.target - 1) <= config.tolerance + EPSILON;
   const recommendation = withinTolerance ? clampToBounds(current, config) : rawDesired;
   state = recordRecommendation(state, { at: now, desired: recommendation });
 
   const windowMs = config.scaleDownStabilizationMs;
   const stabilized = stabilize({ current, recommendation, state, windowMs, now });
-  const stabilization =
-    stabilized.target > recommendation ? { highest: stabilized.highest, windowMs } : undefined;
+  const stabilization = stabilized.target > recommendation ? { highest: stabilized.highest, windowMs } : undefined;
 
   let limitedDesired = stabilized.target;
   let step: ReasonFacts['step'];

@@ -4,29 +4,20 @@ import { testEdge } from './test-support/test-edges.js';
 
 describe('measureFleet', () => {
   it('averages load over capacity across active edges', () => {
-    const fleet = measureFleet([
-      testEdge('a', { egress: 0.9, connections: 0.2 }),
-      testEdge('b', { egress: 0.3, connections: 0.4 }),
-    ]);
+    const fleet = measureFleet([testEdge('a', { egress: 0.9, connections: 0.2 }), testEdge('b', { egress: 0.3, connections: 0.4 })]);
     expect(fleet.current).toBe(2);
     expect(fleet.metrics.egress).toBeCloseTo(0.6, 10);
     expect(fleet.metrics.connections).toBeCloseTo(0.3, 10);
   });
 
   it('leaves draining edges out of both count and load', () => {
-    const fleet = measureFleet([
-      testEdge('a', { egress: 0.5 }),
-      testEdge('b', { egress: 1, state: 'draining' }),
-    ]);
+    const fleet = measureFleet([testEdge('a', { egress: 0.5 }), testEdge('b', { egress: 1, state: 'draining' })]);
     expect(fleet.current).toBe(1);
     expect(fleet.metrics.egress).toBeCloseTo(0.5, 10);
   });
 
   it('counts booting edges as capacity with zero load, whatever they report', () => {
-    const fleet = measureFleet([
-      testEdge('a', { egress: 0.9 }),
-      testEdge('b', { egress: 0.7, ready: false }),
-    ]);
+    const fleet = measureFleet([testEdge('a', { egress: 0.9 }), testEdge('b', { egress: 0.7, ready: false })]);
     expect(fleet.current).toBe(2);
     expect(fleet.booting).toBe(1);
     expect(fleet.metrics.egress).toBeCloseTo(0.45, 10);

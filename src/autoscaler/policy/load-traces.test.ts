@@ -120,7 +120,6 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-
 interface TraceRow {
   name: string;
   simulation: SimulationOptions;

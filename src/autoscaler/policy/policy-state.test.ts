@@ -48,7 +48,14 @@ describe('policy state', () => {
 
   it('drops recommendations a newer, higher or equal one outlives, keeping the window maximum', () => {
     let state = initialPolicyState();
-    for (const [at, desired] of [[0, 5], [1, 7], [2, 4], [3, 6], [4, 6], [5, 2]] as const) {
+    for (const [at, desired] of [
+      [0, 5],
+      [1, 7],
+      [2, 4],
+      [3, 6],
+      [4, 6],
+      [5, 2],
+    ] as const) {
       state = recordRecommendation(state, { at, desired });
     }
     expect(state.recommendations).toEqual([

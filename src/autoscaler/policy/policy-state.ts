@@ -22,9 +22,7 @@ function isWithin(at: number, now: number, windowMs: number): boolean {
 export function pruneState(state: PolicyState, config: PolicyConfig, now: number): PolicyState {
   const eventWindowMs = Math.max(config.scaleUp.periodMs, config.scaleDown.periodMs);
   return {
-    recommendations: state.recommendations.filter((r) =>
-      isWithin(r.at, now, config.scaleDownStabilizationMs),
-    ),
+    recommendations: state.recommendations.filter((r) => isWithin(r.at, now, config.scaleDownStabilizationMs)),
     scaleEvents: state.scaleEvents.filter((e) => isWithin(e.at, now, eventWindowMs)),
   };
 }
@@ -45,11 +43,7 @@ export function recordScaleEvent(state: PolicyState, event: ScaleEvent): PolicyS
 }
 
 /** Highest recommendation younger than the window, or undefined when there is none. */
-export function highestRecommendation(
-  state: PolicyState,
-  now: number,
-  windowMs: number,
-): number | undefined {
+export function highestRecommendation(state: PolicyState, now: number, windowMs: number): number | undefined {
   let highest: number | undefined;
   for (const r of state.recommendations) {
     if (!isWithin(r.at, now, windowMs)) continue;

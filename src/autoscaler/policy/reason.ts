@@ -76,10 +76,7 @@ function policyNotes(facts: ReasonFacts): string[] {
 }
 
 export function explainDecision(facts: ReasonFacts): string {
-  const change =
-    facts.desired === facts.current
-      ? `holding at ${edges(facts.current)}`
-      : `${facts.current} -> ${edges(facts.desired)}`;
+  const change = facts.desired === facts.current ? `holding at ${edges(facts.current)}` : `${facts.current} -> ${edges(facts.desired)}`;
   const bound = boundNote(facts);
   let notes: string[];
   if (!bound) notes = policyNotes(facts);

@@ -58,16 +58,41 @@ export async function startAutoscalerService(options: AutoscalerServiceOptions):
     }
   };
   try {
-    const view = new EdgeRegistryView({ redis: { ...redis, name: 'hlscdn-autoscaler-view' }, keyPrefix: options.redis.keyPrefix, ttlMs: options.edgeTtlMs, logger });
+    const view = new EdgeRegistryView({
+      redis: { ...redis, name: 'hlscdn-autoscaler-view' },
+      keyPrefix: options.redis.keyPrefix,
+      ttlMs: options.edgeTtlMs,
+      logger,
+    });
     parts.push(view);
     await view.start();
-    const writer = new EdgeRegistryWriter({ redis: { ...redis, name: 'hlscdn-autoscaler-writer' }, keyPrefix: options.redis.keyPrefix, ttlMs: options.edgeTtlMs, logger });
+    const writer = new EdgeRegistryWriter({
+      redis: { ...redis, name: 'hlscdn-autoscaler-writer' },
+      keyPrefix: options.redis.keyPrefix,
+      ttlMs: options.edgeTtlMs,
+      logger,
+    });
     parts.push(writer);
     const actuator =
-      options.actuator ?? actuatorFromConfig({ config, redis: options.redis, edgeTtlMs: options.edgeTtlMs, env: options.env, cwd: options.cwd, command: options.command, logger });
+      options.actuator ??
+      actuatorFromConfig({
+        config,
+        redis: options.redis,
+        edgeTtlMs: options.edgeTtlMs,
+        env: options.env,
+        cwd: options.cwd,
+        command: options.command,
+        logger,
+      });
     // The actuator outlives the lease on the way down: local edges drain after the lease is handed over.
     parts.push(actuator);
-    const lease = new LeaderLease({ redis: { ...redis, name: 'hlscdn-autoscaler-lease' }, key: autoscalerKeys(options.redis.keyPrefix).leader, ttlMs: config.lease.ttlMs, holderId: options.holderId, logger });
+    const lease = new LeaderLease({
+      redis: { ...redis, name: 'hlscdn-autoscaler-lease' },
+      key: autoscalerKeys(options.redis.keyPrefix).leader,
+      ttlMs: config.lease.ttlMs,
+      holderId: options.holderId,
+      logger,
+    });
     parts.push(lease);
     await lease.start();
     const registry = createMetricsRegistry({ service: 'autoscaler' });

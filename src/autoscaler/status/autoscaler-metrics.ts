@@ -20,7 +20,11 @@ export function createAutoscalerMetrics(registry: Registry): AutoscalerMetrics {
     labelNames: ['metric'] as const,
     registers,
   });
-  const current = new Gauge({ name: 'hlscdn_autoscaler_current_edges', help: 'Active edges at the last decision, booting ones included', registers });
+  const current = new Gauge({
+    name: 'hlscdn_autoscaler_current_edges',
+    help: 'Active edges at the last decision, booting ones included',
+    registers,
+  });
   const desired = new Gauge({ name: 'hlscdn_autoscaler_desired_edges', help: 'Edge count the last decision asked for', registers });
   const decisions = new Counter({
     name: 'hlscdn_autoscaler_decisions_total',

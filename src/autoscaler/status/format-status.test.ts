@@ -16,9 +16,24 @@ const base: AutoscalerStatus = {
   stuck: [],
   removing: [],
   registry: { connected: true, ageMs: 10, edges: 2 },
-  actuator: { kind: 'local', edges: [{ id: 'local-1', state: 'running' }], lastFailure: { at: 40_000, operation: 'add 1', message: 'nginx did not start' } },
+  actuator: {
+    kind: 'local',
+    edges: [{ id: 'local-1', state: 'running' }],
+    lastFailure: { at: 40_000, operation: 'add 1', message: 'nginx did not start' },
+  },
   decisions: [
-    { at: 90_000, current: 2, desired: 3, rawDesired: 3, utilization: 0.84, metrics: { egress: 0.2, connections: 0.84 }, action: 'scale-up', reason: 'utilization 0.84 > target 0.60 (+10% tolerance): 2 -> 3 edges', pending: 0, outcome: 'adding 1' },
+    {
+      at: 90_000,
+      current: 2,
+      desired: 3,
+      rawDesired: 3,
+      utilization: 0.84,
+      metrics: { egress: 0.2, connections: 0.84 },
+      action: 'scale-up',
+      reason: 'utilization 0.84 > target 0.60 (+10% tolerance): 2 -> 3 edges',
+      pending: 0,
+      outcome: 'adding 1',
+    },
   ],
   actions: [{ at: 40_000, kind: 'add', ids: [], outcome: 'failed', durationMs: 5, error: 'nginx did not start' }],
 };
@@ -36,7 +51,10 @@ describe('formatStatus', () => {
   });
 
   it('names the leader when following, and says why no decision is made', () => {
-    const text = formatStatus({ ...base, leader: false, leaderId: 'other:2:cd', lastSkip: { at: 95_000, reason: 'follower' }, decisions: [], actions: [] }, 100_000);
+    const text = formatStatus(
+      { ...base, leader: false, leaderId: 'other:2:cd', lastSkip: { at: 95_000, reason: 'follower' }, decisions: [], actions: [] },
+      100_000,
+    );
     expect(text).toContain('role:      follower (leader: other:2:cd)');
     expect(text).toContain('waiting:   follower');
     expect(text).toContain('recent decisions: none yet');

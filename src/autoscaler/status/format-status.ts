@@ -18,8 +18,12 @@ export function formatStatus(status: AutoscalerStatus, now: number, options: { d
   const lines: string[] = [];
   const role = status.leader ? 'leader' : `follower (leader: ${status.leaderId ?? 'none'})`;
   lines.push(`role:      ${role}${status.holderId ? `, holder ${status.holderId}` : ''}`);
-  lines.push(`metric:    ${policy.metric} utilization ${percent(status.utilization)} (target ${percent(policy.target)} ±${percent(policy.tolerance)}; egress ${percent(status.metrics?.egress)}, connections ${percent(status.metrics?.connections)})`);
-  lines.push(`edges:     current ${status.current ?? '-'}, desired ${status.desired ?? '-'} (min ${policy.minEdges}, max ${policy.maxEdges})`);
+  lines.push(
+    `metric:    ${policy.metric} utilization ${percent(status.utilization)} (target ${percent(policy.target)} ±${percent(policy.tolerance)}; egress ${percent(status.metrics?.egress)}, connections ${percent(status.metrics?.connections)})`,
+  );
+  lines.push(
+    `edges:     current ${status.current ?? '-'}, desired ${status.desired ?? '-'} (min ${policy.minEdges}, max ${policy.maxEdges})`,
+  );
   if (status.pending.length > 0) lines.push(`pending:   ${status.pending.join(', ')}`);
   if (status.stuck.length > 0) lines.push(`stuck:     ${status.stuck.join(', ')} (launched, never registered)`);
   if (status.removing.length > 0) lines.push(`removing:  ${status.removing.join(', ')}`);
@@ -31,10 +35,12 @@ export function formatStatus(status: AutoscalerStatus, now: number, options: { d
   lines.push(`registry:  ${registry}`);
   const actuator = status.actuator;
   lines.push(`actuator:  ${actuator.kind}, ${actuator.edges.length} edges${actuator.busy ? `, busy: ${actuator.busy}` : ''}`);
-  if (actuator.lastFailure) lines.push(`  last failure (${ago(actuator.lastFailure.at, now)}, ${actuator.lastFailure.operation}): ${actuator.lastFailure.message}`);
+  if (actuator.lastFailure)
+    lines.push(`  last failure (${ago(actuator.lastFailure.at, now)}, ${actuator.lastFailure.operation}): ${actuator.lastFailure.message}`);
   const decisions = status.decisions.slice(0, options.decisions ?? 10);
   lines.push(decisions.length > 0 ? 'recent decisions:' : 'recent decisions: none yet');
-  for (const d of decisions) lines.push(`  ${ago(d.at, now).padStart(8)}  ${d.action.padEnd(10)} ${d.current} -> ${d.desired}  ${d.reason} [${d.outcome}]`);
+  for (const d of decisions)
+    lines.push(`  ${ago(d.at, now).padStart(8)}  ${d.action.padEnd(10)} ${d.current} -> ${d.desired}  ${d.reason} [${d.outcome}]`);
   const failed = status.actions.filter((a) => a.outcome === 'failed').slice(0, 3);
   for (const a of failed) lines.push(`  failed ${a.kind} ${a.ids.join(', ')} ${ago(a.at, now)}: ${a.error ?? ''}`);
   return lines.join('\n');

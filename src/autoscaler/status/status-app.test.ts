@@ -30,6 +30,8 @@ describe('status app', () => {
     expect((await app.request('/healthz')).status).toBe(200);
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ checks: [{ name: 'registry', ok: false, error: 'the registry view is not connected to Redis' }] });
+    expect(await ready.json()).toMatchObject({
+      checks: [{ name: 'registry', ok: false, error: 'the registry view is not connected to Redis' }],
+    });
   });
 });

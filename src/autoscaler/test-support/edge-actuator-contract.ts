@@ -34,7 +34,11 @@ export interface ActuatorContractOptions {
   leaveTimeoutMs?: number;
 }
 
-export function describeEdgeActuatorContract(name: string, setup: () => Promise<ActuatorContractSubject>, options: ActuatorContractOptions = {}): void {
+export function describeEdgeActuatorContract(
+  name: string,
+  setup: () => Promise<ActuatorContractSubject>,
+  options: ActuatorContractOptions = {},
+): void {
   const joinTimeoutMs = options.joinTimeoutMs ?? 60_000;
   const leaveTimeoutMs = options.leaveTimeoutMs ?? 60_000;
   describe(`EdgeActuator contract: ${name}`, () => {
@@ -43,7 +47,10 @@ export function describeEdgeActuatorContract(name: string, setup: () => Promise<
       if (!subject) throw new Error('the actuator is only available inside a test');
       return subject;
     };
-    const live = (id: string) => current().serving?.fleet.snapshot().edges.find((e) => e.id === id);
+    const live = (id: string) =>
+      current()
+        .serving?.fleet.snapshot()
+        .edges.find((e) => e.id === id);
     const listedIds = async () => (await current().actuator.list()).map((e) => e.id).sort();
     let first: string[] = [];
 
@@ -95,19 +102,23 @@ export function describeEdgeActuatorContract(name: string, setup: () => Promise<
       if (current().serving) await waitUntil(() => live(third!), { timeoutMs: joinTimeoutMs, what: `${third} in the registry` });
     });
 
-    it('remove(id) stops that edge only: it leaves the registry and the list and stops answering', { timeout: leaveTimeoutMs * 2 }, async () => {
-      const { actuator, serving } = current();
-      const victim = first[0]!;
-      const url = live(victim)?.url.replace(/\/$/, '');
-      const before = await listedIds();
-      await actuator.remove(victim);
-      expect(await listedIds()).toEqual(before.filter((id) => id !== victim));
-      if (!serving) return;
-      await waitUntil(() => !live(victim), { timeoutMs: leaveTimeoutMs, what: `${victim} to leave the registry` });
-      await expect(fetch(`${url}/`, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
-      // The others still serve.
-      for (const id of before.filter((i) => i !== victim)) expect(live(id)?.state).toBe('active');
-    });
+    it(
+      'remove(id) stops that edge only: it leaves the registry and the list and stops answering',
+      { timeout: leaveTimeoutMs * 2 },
+      async () => {
+        const { actuator, serving } = current();
+        const victim = first[0]!;
+        const url = live(victim)?.url.replace(/\/$/, '');
+        const before = await listedIds();
+        await actuator.remove(victim);
+        expect(await listedIds()).toEqual(before.filter((id) => id !== victim));
+        if (!serving) return;
+        await waitUntil(() => !live(victim), { timeoutMs: leaveTimeoutMs, what: `${victim} to leave the registry` });
+        await expect(fetch(`${url}/`, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
+        // The others still serve.
+        for (const id of before.filter((i) => i !== victim)) expect(live(id)?.state).toBe('active');
+      },
+    );
 
     it('remove() of an id it does not manage resolves and changes nothing', async () => {
       const { actuator } = current();

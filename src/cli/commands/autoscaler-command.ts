@@ -42,7 +42,9 @@ function flagSection(flags: RunFlags): Record<string, unknown> {
 
 export function autoscalerCommand(): Command {
   const command = new Command('autoscaler')
-    .description('run the autoscaler: reads edge load from the Redis registry, adds edges or drains and removes them (needs REDIS_URL); only the holder of the leader lease acts')
+    .description(
+      'run the autoscaler: reads edge load from the Redis registry, adds edges or drains and removes them (needs REDIS_URL); only the holder of the leader lease acts',
+    )
     .option('--actuator <kind>', 'local (hlscdn edge child processes) or terraform (HLSCDN_AUTOSCALER_ACTUATOR)')
     .option('--min <n>', 'fewest edges (HLSCDN_AUTOSCALER_POLICY_MIN_EDGES)', parseCount)
     .option('--max <n>', 'most edges (HLSCDN_AUTOSCALER_POLICY_MAX_EDGES)', parseCount)
@@ -53,7 +55,11 @@ export function autoscalerCommand(): Command {
     .option('--origin <url>', 'local actuator: origin URL for the edges, repeat for backups (HLSCDN_AUTOSCALER_LOCAL_ORIGINS)', collect)
     .option('--data-dir <dir>', 'local actuator: where edges keep cache and logs (HLSCDN_AUTOSCALER_LOCAL_DATA_DIR)')
     .option('--id-prefix <prefix>', 'local actuator: edge ids are <prefix>-<n>, default local (HLSCDN_AUTOSCALER_LOCAL_ID_PREFIX)')
-    .option('--lease-ttl <ms>', 'leader lease lifetime: a dead leader is replaced within about this long (HLSCDN_AUTOSCALER_LEASE_TTL_MS)', parseCount)
+    .option(
+      '--lease-ttl <ms>',
+      'leader lease lifetime: a dead leader is replaced within about this long (HLSCDN_AUTOSCALER_LEASE_TTL_MS)',
+      parseCount,
+    )
     .option('--working-dir <dir>', 'terraform actuator: the root module to apply (HLSCDN_AUTOSCALER_TERRAFORM_WORKING_DIR)')
     .action(async (flags: RunFlags, self: Command) => {
       await runService(async (scope) => {
@@ -62,9 +68,18 @@ export function autoscalerCommand(): Command {
         scope.useLogger(logger);
         const autoscaler = config.autoscaler;
         const service = scope.add(
-          await startAutoscalerService({ autoscaler, redis: requireRedis(config.redis), edgeTtlMs: config.edge.ttlMs, logger, cwd: process.cwd(), env: process.env }),
+          await startAutoscalerService({
+            autoscaler,
+            redis: requireRedis(config.redis),
+            edgeTtlMs: config.edge.ttlMs,
+            logger,
+            cwd: process.cwd(),
+            env: process.env,
+          }),
         );
-        console.log(`autoscaler (${autoscaler.actuator} actuator) ${service.lease.isLeader ? 'leading' : 'following'}; status at ${service.url}/status`);
+        console.log(
+          `autoscaler (${autoscaler.actuator} actuator) ${service.lease.isLeader ? 'leading' : 'following'}; status at ${service.url}/status`,
+        );
       });
     });
   command
@@ -93,7 +108,10 @@ async function fetchStatus(base: string): Promise<AutoscalerStatus> {
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
   } catch (error) {
-    throw new HlscdnError('unavailable', `no autoscaler answers at ${url}: ${errorMessage(error)} (is \`hlscdn autoscaler\` running? pass --url)`);
+    throw new HlscdnError(
+      'unavailable',
+      `no autoscaler answers at ${url}: ${errorMessage(error)} (is \`hlscdn autoscaler\` running? pass --url)`,
+    );
   }
   if (!res.ok) throw new HlscdnError('upstream', `${url} answered ${res.status}`);
   return (await res.json()) as AutoscalerStatus;

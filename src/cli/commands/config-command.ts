@@ -22,7 +22,8 @@ export function configCommand(): Command {
     .command('env')
     .description('list every environment variable hlscdn reads (secrets also accept <NAME>_FILE)')
     .action(() => {
-      for (const leaf of listConfigLeaves(configSchema)) console.log(`${leaf.env.padEnd(44)} ${leaf.path.join('.')}${leaf.secret ? '  (secret; or ' + leaf.env + '_FILE)' : ''}`);
+      for (const leaf of listConfigLeaves(configSchema))
+        console.log(`${leaf.env.padEnd(44)} ${leaf.path.join('.')}${leaf.secret ? '  (secret; or ' + leaf.env + '_FILE)' : ''}`);
       console.log(`${'HLSCDN_CONFIG'.padEnd(44)} path of a JSON config file`);
       console.log(`${'REDIS_URL'.padEnd(44)} alias of HLSCDN_REDIS_URL`);
     });

@@ -16,7 +16,12 @@ export function edgesCommand(): Command {
       await oneShot(async () => {
         const { config, logger } = cliContext(command, 'cli');
         const redis = requireRedis(config.redis);
-        const view = new EdgeRegistryView({ redis: redisOptionsFromConfig(redis), keyPrefix: redis.keyPrefix, ttlMs: config.edge.ttlMs, logger });
+        const view = new EdgeRegistryView({
+          redis: redisOptionsFromConfig(redis),
+          keyPrefix: redis.keyPrefix,
+          ttlMs: config.edge.ttlMs,
+          logger,
+        });
         try {
           await view.start();
           const { edges: records } = view.snapshot();
@@ -33,7 +38,12 @@ export function edgesCommand(): Command {
       await oneShot(async () => {
         const { config, logger } = cliContext(command, 'cli');
         const redis = requireRedis(config.redis);
-        const writer = new EdgeRegistryWriter({ redis: redisOptionsFromConfig(redis), keyPrefix: redis.keyPrefix, ttlMs: config.edge.ttlMs, logger });
+        const writer = new EdgeRegistryWriter({
+          redis: redisOptionsFromConfig(redis),
+          keyPrefix: redis.keyPrefix,
+          ttlMs: config.edge.ttlMs,
+          logger,
+        });
         try {
           const { alreadyRequested } = await writer.requestDrain(id);
           console.log(alreadyRequested ? `edge ${id} was already draining` : `edge ${id} asked to drain`);
@@ -70,7 +80,14 @@ export function formatEdgeTable(records: readonly EdgeRecord[], now: number): st
     `${((now - e.heartbeatAt) / 1000).toFixed(1)}s`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function formatRate(bytesPerSec: number): string {

@@ -12,10 +12,21 @@ export function originCommand(): Command {
     .option('--store <url>', 'object store: file:./dir or s3://bucket/prefix (HLSCDN_STORE_URL)')
     .action(async (options: { host?: string; port?: number; store?: string }, command: Command) => {
       await runService(async (scope) => {
-        const { config, logger } = cliContext(command, 'origin', { origin: definedOnly({ host: options.host, port: options.port }), store: definedOnly({ url: options.store }) });
+        const { config, logger } = cliContext(command, 'origin', {
+          origin: definedOnly({ host: options.host, port: options.port }),
+          store: definedOnly({ url: options.store }),
+        });
         scope.useLogger(logger);
         const store = scope.add(await openStoreFromConfig(config.store, process.cwd()));
-        const server = scope.add(await startOriginServer({ store, logger, host: config.origin.host, port: config.origin.port, corsOrigin: config.origin.corsOrigin }));
+        const server = scope.add(
+          await startOriginServer({
+            store,
+            logger,
+            host: config.origin.host,
+            port: config.origin.port,
+            corsOrigin: config.origin.corsOrigin,
+          }),
+        );
         console.log(`origin serving ${store.description} at ${server.url}`);
       });
     });

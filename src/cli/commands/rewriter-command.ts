@@ -35,7 +35,9 @@ export function rewriterCommand(): Command {
             logger,
           }),
         );
-        console.log(`rewriter serving playlists from ${rewriter.originUrl} at ${running.url} (mode ${rewriter.mode}; player: ${running.url}/play/<path>.m3u8)`);
+        console.log(
+          `rewriter serving playlists from ${rewriter.originUrl} at ${running.url} (mode ${rewriter.mode}; player: ${running.url}/play/<path>.m3u8)`,
+        );
       });
     });
 }

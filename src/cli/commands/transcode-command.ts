@@ -9,7 +9,13 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { HlscdnError } from '../../core/errors.js';
 import { openStoreFromConfig } from '../../origin-store/index.js';
-import { formatProgressLine, prepareLaunchers, sessionSettingsFromConfig, TranscodeSession, parseTaskSpec } from '../../transcoder/index.js';
+import {
+  formatProgressLine,
+  prepareLaunchers,
+  sessionSettingsFromConfig,
+  TranscodeSession,
+  parseTaskSpec,
+} from '../../transcoder/index.js';
 import type { TaskSpecInput } from '../../transcoder/index.js';
 import { cliContext } from '../cli-context.js';
 import { exitCodeFor, reportFatal } from '../service-runner.js';
@@ -30,7 +36,10 @@ interface TranscodeFlags {
 /** The task-spec flags `hlscdn transcode` and `hlscdn tasks create` share. */
 export function withTaskSpecOptions(command: Command): Command {
   return command
-    .option('--live', 'treat the input as live (sliding window, restarts continue the stream); default for rtmp/srt/udp and an endless testsrc')
+    .option(
+      '--live',
+      'treat the input as live (sliding window, restarts continue the stream); default for rtmp/srt/udp and an endless testsrc',
+    )
     .option('--ladder <rungs>', 'comma-separated presets: 1080p,720p,480p,360p,240p,audio-only', '720p,480p,360p')
     .option('--segment <seconds>', 'segment duration', Number, 2)
     .option('--fmp4', 'fMP4 segments (EXT-X-MAP init segments) instead of MPEG-TS')
@@ -42,18 +51,22 @@ export function withTaskSpecOptions(command: Command): Command {
 }
 
 export function transcodeCommand(): Command {
-  return withTaskSpecOptions(new Command('transcode')
-    .description('transcode one input into multi-variant HLS in an object store, in the foreground (no Redis needed)')
-    .argument('<input>', 'a file path, a URL ffmpeg reads (rtmp, srt, http(s), file), or testsrc[:WxH@FPS] for a test pattern with a clock and a tone')
-    .requiredOption('--out <store-url>', 'object store to write into: file:./dir or s3://bucket/prefix'))
-    .action(async (input: string, flags: TranscodeFlags, command: Command) => {
-      try {
-        process.exitCode = await transcode(input, flags, command);
-      } catch (error) {
-        reportFatal(error);
-        process.exitCode = exitCodeFor(error);
-      }
-    });
+  return withTaskSpecOptions(
+    new Command('transcode')
+      .description('transcode one input into multi-variant HLS in an object store, in the foreground (no Redis needed)')
+      .argument(
+        '<input>',
+        'a file path, a URL ffmpeg reads (rtmp, srt, http(s), file), or testsrc[:WxH@FPS] for a test pattern with a clock and a tone',
+      )
+      .requiredOption('--out <store-url>', 'object store to write into: file:./dir or s3://bucket/prefix'),
+  ).action(async (input: string, flags: TranscodeFlags, command: Command) => {
+    try {
+      process.exitCode = await transcode(input, flags, command);
+    } catch (error) {
+      reportFatal(error);
+      process.exitCode = exitCodeFor(error);
+    }
+  });
 }
 
 async function transcode(input: string, flags: TranscodeFlags, command: Command): Promise<number> {
@@ -126,7 +139,10 @@ export function specFromFlags(input: string, flags: Omit<TranscodeFlags, 'out'>)
     ...(id === undefined ? {} : { id }),
     input: source,
     ...(flags.live ? { mode: 'live' as const } : {}),
-    ladder: (flags.ladder ?? '720p,480p,360p').split(',').map((name) => name.trim()).filter(Boolean),
+    ladder: (flags.ladder ?? '720p,480p,360p')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
     segment: { durationSec: flags.segment ?? 2, type: flags.fmp4 ? 'fmp4' : 'ts' },
     ...(flags.dvrWindow === undefined ? {} : { dvrWindowSec: flags.dvrWindow }),
     ...(flags.prefix === undefined ? {} : { outputPrefix: flags.prefix }),
@@ -149,7 +165,10 @@ function inputFromArgument(input: string, durationSec: number | undefined): Task
 }
 
 function idFromPath(path: string): string | undefined {
-  const id = basename(path, extname(path)).replace(/[^A-Za-z0-9_-]/g, '-').replace(/^[-_]+/, '').slice(0, 64);
+  const id = basename(path, extname(path))
+    .replace(/[^A-Za-z0-9_-]/g, '-')
+    .replace(/^[-_]+/, '')
+    .slice(0, 64);
   return id === '' ? undefined : id;
 }
 

@@ -29,7 +29,15 @@ export function upCommand(): Command {
         const { config, logger } = cliContext(command, 'local-stack');
         scope.useLogger(logger);
         const stack = scope.add(
-          await startLocalStack({ config, logger, dataDir: flags.dataDir, edges: flags.edges, input: flags.input, mode: flags.mode, dashboardPort: flags.dashboardPort }),
+          await startLocalStack({
+            config,
+            logger,
+            dataDir: flags.dataDir,
+            edges: flags.edges,
+            input: flags.input,
+            mode: flags.mode,
+            dashboardPort: flags.dashboardPort,
+          }),
         );
         const edges = await stack.edges();
         console.log(

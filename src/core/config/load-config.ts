@@ -32,7 +32,9 @@ export function loadLayeredConfig<S extends z.ZodType>(schema: S, options: LoadC
   const parsed = schema.safeParse(merged);
   if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, leaves)));
   if (problems.length > 0 || !parsed.success) {
-    throw new HlscdnError('invalid-config', `invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { details: { problems } });
+    throw new HlscdnError('invalid-config', `invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      details: { problems },
+    });
   }
   return parsed.data;
 }
@@ -88,7 +90,11 @@ function coerce(raw: string, leaf: ConfigLeaf): unknown {
     return raw;
   }
   // Lists are comma-separated in the environment: HLSCDN_EDGE_ORIGINS=http://a:8080,http://b:8080
-  if (leaf.kind === 'array') return raw.split(',').map((item) => item.trim()).filter(Boolean);
+  if (leaf.kind === 'array')
+    return raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   return raw;
 }
 
@@ -114,7 +120,8 @@ export function deepMerge(base: Tree, over: Tree): Tree {
   for (const [key, value] of Object.entries(over)) {
     if (value === undefined) continue;
     const prev = out[key];
-    const bothObjects = prev && value && typeof prev === 'object' && typeof value === 'object' && !Array.isArray(prev) && !Array.isArray(value);
+    const bothObjects =
+      prev && value && typeof prev === 'object' && typeof value === 'object' && !Array.isArray(prev) && !Array.isArray(value);
     out[key] = bothObjects ? deepMerge(prev as Tree, value as Tree) : value;
   }
   return out;

@@ -5,7 +5,9 @@ import { listConfigLeaves } from './schema-walk.js';
 export const redacted = '[redacted]';
 
 export function redactSecrets<S extends z.ZodType>(schema: S, config: z.output<S>): unknown {
-  const secretPaths = listConfigLeaves(schema).filter((l) => l.secret).map((l) => l.path);
+  const secretPaths = listConfigLeaves(schema)
+    .filter((l) => l.secret)
+    .map((l) => l.path);
   const copy = structuredClone(config) as Record<string, unknown>;
   for (const path of secretPaths) {
     let node: Record<string, unknown> | undefined = copy;

@@ -44,6 +44,17 @@ export function listConfigLeaves(schema: z.ZodType, path: string[] = []): Config
   if (def.type === 'object' && def.shape) {
     return Object.entries(def.shape).flatMap(([key, child]) => listConfigLeaves(child, [...path, key]));
   }
-  const kind: LeafKind = def.type === 'string' ? 'string' : def.type === 'number' ? 'number' : def.type === 'boolean' ? 'boolean' : def.type === 'enum' ? 'enum' : def.type === 'array' ? 'array' : 'other';
+  const kind: LeafKind =
+    def.type === 'string'
+      ? 'string'
+      : def.type === 'number'
+        ? 'number'
+        : def.type === 'boolean'
+          ? 'boolean'
+          : def.type === 'enum'
+            ? 'enum'
+            : def.type === 'array'
+              ? 'array'
+              : 'other';
   return [{ path, env: envNameFor(path), kind, secret }];
 }

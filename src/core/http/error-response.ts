@@ -43,7 +43,11 @@ export function handleHttpError(logger: Logger) {
     if (error instanceof HTTPException) {
       const res = error.getResponse();
       if (res.headers.get('content-type')) return res;
-      return c.json(errorBody(error.status === 401 ? 'unauthorized' : 'http-error', error.message || res.statusText), error.status as ContentfulStatusCode, Object.fromEntries(res.headers));
+      return c.json(
+        errorBody(error.status === 401 ? 'unauthorized' : 'http-error', error.message || res.statusText),
+        error.status as ContentfulStatusCode,
+        Object.fromEntries(res.headers),
+      );
     }
     logger.error({ err: error, path: c.req.path }, 'unhandled error');
     return c.json(errorBody('internal', 'internal error'), 500);

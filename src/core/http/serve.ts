@@ -33,7 +33,10 @@ export function startHttpServer(app: Hono<any, any, any>, options: ServeOptions)
   const server = createServer(fastPath ? (req, res) => void (fastPath(req, res) || honoListener(req, res)) : honoListener);
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      const hint = error.code === 'EADDRINUSE' ? `port ${options.port} on ${host} is already in use: stop what holds it or choose another port` : error.message;
+      const hint =
+        error.code === 'EADDRINUSE'
+          ? `port ${options.port} on ${host} is already in use: stop what holds it or choose another port`
+          : error.message;
       reject(new HlscdnError('unavailable', `cannot listen on ${host}:${options.port}: ${hint}`, { cause: error }));
     };
     server.once('error', onError);

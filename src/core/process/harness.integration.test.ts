@@ -109,7 +109,9 @@ http { access_log off; client_body_temp_path ${prefix}/body; proxy_temp_path ${p
 
   it('names the missing program and how to get it', async () => {
     const { requireExecutable } = await import('./find-executable.js');
-    expect(() => requireExecutable('no-such-program-hlscdn', 'install it with apt-get')).toThrow(/no-such-program-hlscdn was not found on PATH: install it with apt-get/);
+    expect(() => requireExecutable('no-such-program-hlscdn', 'install it with apt-get')).toThrow(
+      /no-such-program-hlscdn was not found on PATH: install it with apt-get/,
+    );
   });
 
   it('leaves no orphan when the parent is SIGKILLed', async () => {
@@ -120,10 +122,15 @@ http { access_log off; client_body_temp_path ${prefix}/body; proxy_temp_path ${p
       console.log('PID ' + p.pid);
       setInterval(() => {}, 1000);
     `;
-    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     parent.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    const childPid = await waitUntil(() => Number(/PID (\d+)/.exec(output)?.[1]) || undefined, { timeoutMs: 20_000, what: 'the grandchild pid' });
+    const childPid = await waitUntil(() => Number(/PID (\d+)/.exec(output)?.[1]) || undefined, {
+      timeoutMs: 20_000,
+      what: 'the grandchild pid',
+    });
     expect(pidAlive(childPid)).toBe(true);
     parent.kill('SIGKILL');
     await waitUntil(() => !pidAlive(childPid), { timeoutMs: 5_000, what: 'the orphan to be gone' });

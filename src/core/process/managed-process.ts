@@ -141,10 +141,14 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   private async waitReady(): Promise<void> {
     const readiness = this.options.readiness;
     const failure = (why: string, cause?: unknown) =>
-      new HlscdnError('process-failed', `${this.name} ${why}${this.tail.length ? `; its last output:\n${this.tail.slice(-15).join('\n')}` : ''}`, {
-        cause,
-        details: { command: this.options.command },
-      });
+      new HlscdnError(
+        'process-failed',
+        `${this.name} ${why}${this.tail.length ? `; its last output:\n${this.tail.slice(-15).join('\n')}` : ''}`,
+        {
+          cause,
+          details: { command: this.options.command },
+        },
+      );
     if (!readiness) {
       // Without a probe, "ready" means it did not fail to spawn.
       await new Promise((resolve) => setImmediate(resolve));
@@ -154,7 +158,11 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     const exitedEarly = this.exited.then((info) => {
       throw failure(`exited before it was ready (code ${info.code}, signal ${info.signal})`);
     });
-    const ready = waitUntil(readiness.probe, { timeoutMs: readiness.timeoutMs ?? 15_000, intervalMs: readiness.intervalMs ?? 50, what: `${this.name} to be ready` });
+    const ready = waitUntil(readiness.probe, {
+      timeoutMs: readiness.timeoutMs ?? 15_000,
+      intervalMs: readiness.intervalMs ?? 50,
+      what: `${this.name} to be ready`,
+    });
     try {
       await Promise.race([ready, exitedEarly]);
     } catch (error) {

@@ -32,14 +32,26 @@ export interface RunningRedisServer {
 }
 
 export async function startRedisServer(options: RedisServerOptions): Promise<RunningRedisServer> {
-  const binary = requireExecutable('redis-server', 'install it (Debian: apt-get install redis-server) or set REDIS_URL to an existing Redis');
+  const binary = requireExecutable(
+    'redis-server',
+    'install it (Debian: apt-get install redis-server) or set REDIS_URL to an existing Redis',
+  );
   const host = options.host ?? '127.0.0.1';
   await mkdir(options.dir, { recursive: true });
   // A free port can be taken between our probe and redis' bind: try a few.
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await findFreePort(host));
     const configFile = join(options.dir, `redis-${port}.conf`);
-    const lines = [`port ${port}`, `bind ${host}`, `dir ${options.dir}`, 'save ""', 'appendonly no', 'daemonize no', 'protected-mode yes', 'logfile ""'];
+    const lines = [
+      `port ${port}`,
+      `bind ${host}`,
+      `dir ${options.dir}`,
+      'save ""',
+      'appendonly no',
+      'daemonize no',
+      'protected-mode yes',
+      'logfile ""',
+    ];
     if (options.password) lines.push(`requirepass ${options.password}`);
     await writeFile(configFile, `${lines.join('\n')}\n`, { mode: 0o600 });
     try {

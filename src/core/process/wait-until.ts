@@ -13,7 +13,10 @@ export interface WaitUntilOptions {
 }
 
 /** Resolves with the first truthy value `probe` returns; a throwing probe counts as "not yet". */
-export async function waitUntil<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, options: WaitUntilOptions = {}): Promise<T> {
+export async function waitUntil<T>(
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  options: WaitUntilOptions = {},
+): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -27,7 +30,9 @@ export async function waitUntil<T>(probe: () => Promise<T | undefined | null | f
     if (options.signal?.aborted) throw new HlscdnError('timeout', `gave up waiting for ${options.what ?? 'condition'}: aborted`);
     if (Date.now() >= deadline) {
       const why = lastError === undefined ? '' : ` (last error: ${errorMessage(lastError)})`;
-      throw new HlscdnError('timeout', `timed out after ${timeoutMs} ms waiting for ${options.what ?? 'condition'}${why}`, { cause: lastError });
+      throw new HlscdnError('timeout', `timed out after ${timeoutMs} ms waiting for ${options.what ?? 'condition'}${why}`, {
+        cause: lastError,
+      });
     }
     await sleep(options.intervalMs ?? 50, options.signal);
   }

@@ -6,4 +6,11 @@ export { redisErrorCode, toRedisError, type RedisErrorContext } from './redis-er
 export { closeRedis, waitForReady, type WaitForReadyOptions } from './wait-for-ready.js';
 export { redisSchema, type RedisConfig } from './config.js';
 export { redisOptionsFromConfig } from './redis-options-from-config.js';
-export { LeaderLease, type LeaderLeaseOptions, type LeaderLeaseEvents, type LeaseRole, type FollowerReason, type LeaseRedisOptions } from './leader-lease.js';
+export {
+  LeaderLease,
+  type LeaderLeaseOptions,
+  type LeaderLeaseEvents,
+  type LeaseRole,
+  type FollowerReason,
+  type LeaseRedisOptions,
+} from './leader-lease.js';

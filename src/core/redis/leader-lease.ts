@@ -78,17 +78,26 @@ export class LeaderLease extends EventEmitter<LeaderLeaseEvents> {
   constructor(options: LeaderLeaseOptions) {
     super();
     this.ttlMs = options.ttlMs ?? 10_000;
-    if (!Number.isInteger(this.ttlMs) || this.ttlMs < 100) throw new HlscdnError('invalid-config', `lease ttlMs must be an integer >= 100, got ${this.ttlMs}`);
+    if (!Number.isInteger(this.ttlMs) || this.ttlMs < 100)
+      throw new HlscdnError('invalid-config', `lease ttlMs must be an integer >= 100, got ${this.ttlMs}`);
     this.renewIntervalMs = options.renewIntervalMs ?? Math.floor(this.ttlMs / 3);
     if (this.renewIntervalMs <= 0 || this.renewIntervalMs >= this.ttlMs * (1 - CLOCK_MARGIN)) {
-      throw new HlscdnError('invalid-config', `lease renewIntervalMs must be > 0 and well under the ttl (${this.ttlMs} ms), got ${this.renewIntervalMs}`);
+      throw new HlscdnError(
+        'invalid-config',
+        `lease renewIntervalMs must be > 0 and well under the ttl (${this.ttlMs} ms), got ${this.renewIntervalMs}`,
+      );
     }
     this.holderId = options.holderId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.key = options.key;
     this.clock = options.clock ?? (() => performance.now());
     this.startTimeoutMs = options.startTimeoutMs ?? 5_000;
     this.logger = (options.logger ?? silentLogger()).child({ component: 'leader-lease', holder: this.holderId });
-    this.redis = createRedisConnection({ ...options.redis, name: options.redis.name ?? 'hlscdn-lease', lazyConnect: true, logger: this.logger });
+    this.redis = createRedisConnection({
+      ...options.redis,
+      name: options.redis.name ?? 'hlscdn-lease',
+      lazyConnect: true,
+      logger: this.logger,
+    });
   }
 
   /** True while this instance holds a lease that is still valid on the local clock. */
@@ -161,7 +170,8 @@ export class LeaderLease extends EventEmitter<LeaderLeaseEvents> {
       this.recovered();
     } catch (error) {
       const failure = toRedisError(error, { what: 'leader lease', target: describeTarget(this.redis) });
-      if (!this.failing) this.logger.warn({ error: failure.message, code: failure.code }, 'leader lease: Redis unreachable, retrying every renew interval');
+      if (!this.failing)
+        this.logger.warn({ error: failure.message, code: failure.code }, 'leader lease: Redis unreachable, retrying every renew interval');
       this.failing = true;
       // A leader keeps its role while the lease it already has is valid; it steps down when that runs out.
       if (this.currentRole !== 'leader') this.becomeFollower('unavailable', this.leaderSeen);

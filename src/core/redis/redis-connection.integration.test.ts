@@ -12,7 +12,11 @@ import { closeRedis, waitForReady } from './wait-for-ready.js';
 
 function captureLogs() {
   const lines: Array<Record<string, unknown>> = [];
-  const logger = createLogger({ name: 'test', level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+  const logger = createLogger({
+    name: 'test',
+    level: 'debug',
+    destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+  });
   return { logger, lines };
 }
 
@@ -41,7 +45,12 @@ describe('redisOptionsFor', () => {
       sentinelPassword: 'spw',
       tls: true,
     });
-    expect(sentinel).toMatchObject({ sentinels: [{ host: 's1', port: 26379 }], name: 'registry', sentinelPassword: 'spw', enableTLSForSentinelMode: true });
+    expect(sentinel).toMatchObject({
+      sentinels: [{ host: 's1', port: 26379 }],
+      name: 'registry',
+      sentinelPassword: 'spw',
+      enableTLSForSentinelMode: true,
+    });
   });
 
   it('reconnects on READONLY (a demoted master after failover) and not on other replies', () => {
@@ -55,7 +64,7 @@ describe('redisErrorCode', () => {
   it.each([
     ['WRONGPASS invalid username-password pair or user is disabled.', 'unauthorized'],
     ['NOAUTH Authentication required.', 'unauthorized'],
-    ["NOPERM this user has no permissions to access one of the keys used as arguments", 'unauthorized'],
+    ['NOPERM this user has no permissions to access one of the keys used as arguments', 'unauthorized'],
     ["Stream isn't writeable and enableOfflineQueue options is false", 'unavailable'],
     ['connect ECONNREFUSED 127.0.0.1:1', 'unavailable'],
     ['Command timed out', 'unavailable'],
@@ -104,8 +113,15 @@ describe('createRedisConnection against a real redis-server', () => {
   it('fails a command at once while Redis is unreachable, logs the error once, and never throws it', async () => {
     const { logger, lines } = captureLogs();
     const port = await findFreePort();
-    const redis = createRedisConnection({ url: `redis://127.0.0.1:${port}`, name: 'hlscdn-test-down', logger, reconnect: { baseDelayMs: 20, maxDelayMs: 40 } });
-    await waitUntil(() => lines.filter((l) => l.msg === 'redis connection error (repeated)').length >= 2, { what: 'several failed reconnects' });
+    const redis = createRedisConnection({
+      url: `redis://127.0.0.1:${port}`,
+      name: 'hlscdn-test-down',
+      logger,
+      reconnect: { baseDelayMs: 20, maxDelayMs: 40 },
+    });
+    await waitUntil(() => lines.filter((l) => l.msg === 'redis connection error (repeated)').length >= 2, {
+      what: 'several failed reconnects',
+    });
     const started = Date.now();
     const error = await redis.get('anything').catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(200);

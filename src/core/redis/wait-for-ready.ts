@@ -20,7 +20,8 @@ export function waitForReady(redis: Redis, options: WaitForReadyOptions = {}): P
   const timeoutMs = options.timeoutMs ?? 5_000;
   const context = { what: options.what ?? 'connecting', target: describeTarget(redis) };
   if (redis.status === 'ready') return Promise.resolve();
-  if (redis.status === 'end') return Promise.reject(new HlscdnError('unavailable', `${context.what}: the Redis connection to ${context.target} is closed`));
+  if (redis.status === 'end')
+    return Promise.reject(new HlscdnError('unavailable', `${context.what}: the Redis connection to ${context.target} is closed`));
   return new Promise((resolve, reject) => {
     let lastError: unknown;
     const onReady = () => finish();

@@ -111,7 +111,10 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
     this.closed = true;
     clearInterval(this.timer);
     await this.beating;
-    if (options.deregister) await this.options.sink.deregister(this.options.id).catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not deregister'));
+    if (options.deregister)
+      await this.options.sink
+        .deregister(this.options.id)
+        .catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not deregister'));
   }
 
   /** One heartbeat; overlapping calls share the one in flight. */
@@ -139,7 +142,8 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
       }
     } catch (error) {
       // Logged once per outage, not once per second.
-      if (!this.registryFailing) this.options.logger.warn({ err: errorMessage(error) }, 'heartbeat failed: the edge keeps serving and retries every beat');
+      if (!this.registryFailing)
+        this.options.logger.warn({ err: errorMessage(error) }, 'heartbeat failed: the edge keeps serving and retries every beat');
       this.registryFailing = true;
     }
   }
@@ -216,7 +220,10 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
 
   private judgeHealth(canary: CanaryOutcome): void {
     const figures = this.window.figures(this.now());
-    const verdict = judgeSelfCheck({ canary, requests: figures.requests, serverErrors: figures.serverErrors }, { timeoutMs: this.checkTimeoutMs });
+    const verdict = judgeSelfCheck(
+      { canary, requests: figures.requests, serverErrors: figures.serverErrors },
+      { timeoutMs: this.checkTimeoutMs },
+    );
     if (verdict.healthy !== this.health.healthy) {
       if (verdict.healthy) this.options.logger.info('self-check passes again: the edge takes new work');
       else this.options.logger.warn({ reason: verdict.reason }, 'self-check failed: the edge reports itself unhealthy');
@@ -224,4 +231,3 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
     this.health = verdict;
   }
 }
-

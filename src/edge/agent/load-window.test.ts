@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { isUpstreamError, LoadWindow } from './load-window.js';
 import { parseStubStatus } from './stub-status.js';
 
-const sample = (atMs: number, cacheStatus = 'HIT', bytesSent = 1000, upstreamError = false) => ({ atMs, cacheStatus, bytesSent, upstreamError });
+const sample = (atMs: number, cacheStatus = 'HIT', bytesSent = 1000, upstreamError = false) => ({
+  atMs,
+  cacheStatus,
+  bytesSent,
+  upstreamError,
+});
 
 describe('LoadWindow', () => {
   it('turns requests in the window into rates and a hit ratio', () => {
@@ -23,7 +28,14 @@ describe('LoadWindow', () => {
     expect(figures.requestsPerSec).toBeCloseTo(1 / 5);
     expect(figures.cacheHitRatio).toBe(0);
     expect(figures.upstreamErrors).toBe(1);
-    expect(window.figures(20_000)).toEqual({ requests: 0, requestsPerSec: 0, egressBytesPerSec: 0, cacheHitRatio: 0, upstreamErrors: 0, serverErrors: 0 });
+    expect(window.figures(20_000)).toEqual({
+      requests: 0,
+      requestsPerSec: 0,
+      egressBytesPerSec: 0,
+      cacheHitRatio: 0,
+      upstreamErrors: 0,
+      serverErrors: 0,
+    });
   });
 
   it('counts only cache lookups in the hit ratio', () => {
@@ -53,7 +65,10 @@ describe('isUpstreamError', () => {
 describe('parseStubStatus', () => {
   it('reads the counters', () => {
     const text = 'Active connections: 2 \nserver accepts handled requests\n 10 11 25 \nReading: 0 Writing: 1 Waiting: 1 \n';
-    expect(parseStubStatus(text)).toEqual({ ok: true, value: { active: 2, accepts: 10, handled: 11, requests: 25, reading: 0, writing: 1, waiting: 1 } });
+    expect(parseStubStatus(text)).toEqual({
+      ok: true,
+      value: { active: 2, accepts: 10, handled: 11, requests: 25, reading: 0, writing: 1, waiting: 1 },
+    });
   });
   it('refuses other pages', () => {
     expect(parseStubStatus('<html>502</html>').ok).toBe(false);

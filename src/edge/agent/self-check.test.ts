@@ -16,12 +16,18 @@ describe('judgeSelfCheck', () => {
       healthy: false,
       reason: 'canary failed: timed out after 500 ms',
     });
-    expect(judgeSelfCheck({ canary: answered(502), requests: 0, serverErrors: 0 }, policy)).toMatchObject({ healthy: false, reason: 'canary answered 502' });
+    expect(judgeSelfCheck({ canary: answered(502), requests: 0, serverErrors: 0 }, policy)).toMatchObject({
+      healthy: false,
+      reason: 'canary answered 502',
+    });
     expect(judgeSelfCheck({ canary: answered(200, 800), requests: 0, serverErrors: 0 }, policy)).toMatchObject({ healthy: false });
   });
 
   it('is unhealthy when most answers of a busy enough window were 5xx, not for a few on a quiet edge', () => {
-    expect(judgeSelfCheck({ canary: answered(200), requests: 20, serverErrors: 10 }, policy)).toEqual({ healthy: false, reason: '10 of 20 answers were 5xx' });
+    expect(judgeSelfCheck({ canary: answered(200), requests: 20, serverErrors: 10 }, policy)).toEqual({
+      healthy: false,
+      reason: '10 of 20 answers were 5xx',
+    });
     expect(judgeSelfCheck({ canary: answered(200), requests: 20, serverErrors: 9 }, policy)).toEqual({ healthy: true });
     expect(judgeSelfCheck({ canary: answered(200), requests: 4, serverErrors: 4 }, policy)).toEqual({ healthy: true });
   });

@@ -33,7 +33,8 @@ export function judgeSelfCheck(input: SelfCheckInput, policy: SelfCheckPolicy): 
   if (!canary.ok) return { healthy: false, reason: `canary failed: ${canary.error}` };
   // A 5xx canary means nginx could neither reach the origin nor serve a stale copy.
   if (canary.status >= 500) return { healthy: false, reason: `canary answered ${canary.status}` };
-  if (canary.ttfbMs > policy.timeoutMs) return { healthy: false, reason: `canary took ${Math.round(canary.ttfbMs)} ms (limit ${policy.timeoutMs} ms)` };
+  if (canary.ttfbMs > policy.timeoutMs)
+    return { healthy: false, reason: `canary took ${Math.round(canary.ttfbMs)} ms (limit ${policy.timeoutMs} ms)` };
   const minRequests = policy.minRequests ?? 10;
   const maxRatio = policy.maxServerErrorRatio ?? 0.5;
   if (input.requests >= minRequests && input.serverErrors / input.requests >= maxRatio) {

@@ -23,5 +23,13 @@ export function parseStubStatus(text: string): Result<StubStatus, string> {
   const rw = /Reading:\s*(\d+)\s+Writing:\s*(\d+)\s+Waiting:\s*(\d+)/.exec(text);
   if (!active || !counters || !rw) return err(`not a stub_status page: ${JSON.stringify(text.slice(0, 80))}`);
   const n = (s: string | undefined) => Number(s);
-  return ok({ active: n(active[1]), accepts: n(counters[1]), handled: n(counters[2]), requests: n(counters[3]), reading: n(rw[1]), writing: n(rw[2]), waiting: n(rw[3]) });
+  return ok({
+    active: n(active[1]),
+    accepts: n(counters[1]),
+    handled: n(counters[2]),
+    requests: n(counters[3]),
+    reading: n(rw[1]),
+    writing: n(rw[2]),
+    waiting: n(rw[3]),
+  });
 }

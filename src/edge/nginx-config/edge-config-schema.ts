@@ -10,8 +10,7 @@ import { z } from 'zod';
 
 // Letters, digits and `. _ @ + - /` only: nothing nginx's config parser treats specially.
 const SAFE_ABSOLUTE_PATH = /^\/[A-Za-z0-9._@+/-]*$/;
-const HOST_NAME =
-  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const IPV6_CHARS = /^[0-9A-Fa-f:.]+$/;
 // nginx's keys_zone size takes k and m suffixes only (ngx_parse_size); max_size and
 // min_free also take g (ngx_parse_offset). Checked against nginx 1.22.
@@ -81,10 +80,7 @@ const signedUrlsSchema = z
     secret: z
       .string()
       .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`)
-      .regex(
-        SECRET,
-        'may hold only letters, digits and . _ ~ + / = : @ % ! * , ^ - (no spaces, quotes, ;, {, }, $, \\ or newlines)',
-      )
+      .regex(SECRET, 'may hold only letters, digits and . _ ~ + / = : @ % ! * , ^ - (no spaces, quotes, ;, {, }, $, \\ or newlines)')
       .optional(),
   })
   .refine((value) => !value.enabled || value.secret !== undefined, {
@@ -99,17 +95,13 @@ const signedUrlsSchema = z
 export const edgeConfigSchema = z
   .strictObject({
     /** Names the edge in X-Edge-Id and in every access log line. */
-    edgeId: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"'),
+    edgeId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"'),
     /** @defaultValue '0.0.0.0' */
     listenHost: host.default('0.0.0.0'),
     /** Port viewers connect to. */
     listenPort: port,
     /** Loopback-only address of stub_status and /healthz. @defaultValue '127.0.0.1' */
-    statusHost: host
-      .refine(isLoopback, 'must be a loopback address (127.x.x.x, ::1 or localhost)')
-      .default('127.0.0.1'),
+    statusHost: host.refine(isLoopback, 'must be a loopback address (127.x.x.x, ::1 or localhost)').default('127.0.0.1'),
     statusPort: port,
     /** Origin base URLs: the first is the primary, the others are backups. */
     origins: z.array(originUrl).min(1, 'must list at least one origin').max(16),
@@ -123,10 +115,7 @@ export const edgeConfigSchema = z
     /** nginx size: digits with k, m or g. @defaultValue '1g' */
     cacheMaxSize: z.string().regex(DISK_SIZE, 'must be an nginx size such as 512m or 10g').default('1g'),
     /** Free disk space the cache manager keeps (nginx >= 1.19.1). @defaultValue unset */
-    cacheMinFree: z
-      .string()
-      .regex(DISK_SIZE, 'must be an nginx size such as 512m or 10g')
-      .optional(),
+    cacheMinFree: z.string().regex(DISK_SIZE, 'must be an nginx size such as 512m or 10g').optional(),
     /** Shared-memory zone for keys; 1m holds about 8000 keys. @defaultValue '32m' */
     keysZoneSize: z.string().regex(ZONE_SIZE, 'must be an nginx size with k or m, such as 32m').default('32m'),
     /** Entries not requested for this long are removed even if fresh. @defaultValue 86400 */
@@ -189,8 +178,7 @@ export interface EdgeConfigError {
 }
 
 export type EdgeConfigParseResult =
-  | { readonly ok: true; readonly value: EdgeConfigOptions }
-  | { readonly ok: false; readonly error: EdgeConfigError };
+  { readonly ok: true; readonly value: EdgeConfigOptions } | { readonly ok: false; readonly error: EdgeConfigError };
 
 /** Validates `input` and fills defaults; never throws. */
 export function parseEdgeConfigOptions(input: unknown): EdgeConfigParseResult {

@@ -82,14 +82,10 @@ async function freePort(): Promise<number> {
 
 function runNginxTest(prefix: string, conf: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile(
-      NGINX,
-      ['-t', '-p', prefix, '-c', conf, '-e', join(prefix, 'error.log')],
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, output: `${stdout}${stderr}` });
-      },
-    );
+    execFile(NGINX, ['-t', '-p', prefix, '-c', conf, '-e', join(prefix, 'error.log')], (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
   });
 }
 

@@ -31,8 +31,7 @@ describe('fillTemplate', () => {
 
   it('keeps or drops conditional blocks, nested ones too', () => {
     const template = 'a\n{{#if outer}}\nb\n  {{#if inner}}\nc\n  {{/if}}\n{{/if}}\nd';
-    const fill = (outer: boolean, inner: boolean) =>
-      fillTemplate(template, { values: {}, flags: { outer, inner } });
+    const fill = (outer: boolean, inner: boolean) => fillTemplate(template, { values: {}, flags: { outer, inner } });
     expect(fill(true, true)).toEqual({ ok: true, value: 'a\nb\nc\nd' });
     expect(fill(true, false)).toEqual({ ok: true, value: 'a\nb\nd' });
     expect(fill(false, true)).toEqual({ ok: true, value: 'a\nd' });

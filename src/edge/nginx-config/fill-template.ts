@@ -18,20 +18,14 @@ export interface TemplateInput {
 }
 
 export type FillTemplateErrorCode =
-  | 'unknown_placeholder'
-  | 'unknown_flag'
-  | 'unbalanced_block'
-  | 'malformed_tag'
-  | 'multiline_inline_value';
+  'unknown_placeholder' | 'unknown_flag' | 'unbalanced_block' | 'malformed_tag' | 'multiline_inline_value';
 
 export interface FillTemplateError {
   readonly code: FillTemplateErrorCode;
   readonly message: string;
 }
 
-export type FillTemplateResult =
-  | { readonly ok: true; readonly value: string }
-  | { readonly ok: false; readonly error: FillTemplateError };
+export type FillTemplateResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly error: FillTemplateError };
 
 const IF_OPEN = /^\s*\{\{#if (\w+)\}\}\s*$/;
 const IF_CLOSE = /^\s*\{\{\/if\}\}\s*$/;
@@ -90,11 +84,7 @@ export function fillTemplate(template: string, input: TemplateInput): FillTempla
   return { ok: true, value: output.join('\n') };
 }
 
-function fillLine(
-  line: string,
-  values: Readonly<Record<string, string>>,
-  at: string,
-): FillTemplateResult {
+function fillLine(line: string, values: Readonly<Record<string, string>>, at: string): FillTemplateResult {
   let error: FillTemplateError | undefined;
   const value = line.replace(ANY_TAG, (tag, inner: string) => {
     if (error) return tag;

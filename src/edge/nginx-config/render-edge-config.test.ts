@@ -34,7 +34,6 @@ function locationBlock(text: string, match: string): string[] {
   return block;
 }
 
-
 describe('renderEdgeConfig', () => {
   const text = renderEdgeConfig(base);
   const lines = directives(text);
@@ -103,9 +102,7 @@ describe('renderEdgeConfig', () => {
   it('keys playlists by path and LL-HLS arguments only, with a short TTL', () => {
     const playlist = locationBlock(text, '~* \\.m3u8$');
     const key = playlist.find((line) => line.startsWith('proxy_cache_key '));
-    expect(key).toBe(
-      'proxy_cache_key "$scheme$proxy_host$uri|_HLS_msn=$arg__HLS_msn|_HLS_part=$arg__HLS_part|_HLS_skip=$arg__HLS_skip";',
-    );
+    expect(key).toBe('proxy_cache_key "$scheme$proxy_host$uri|_HLS_msn=$arg__HLS_msn|_HLS_part=$arg__HLS_part|_HLS_skip=$arg__HLS_skip";');
     // Neither the whole query nor $is_args (which a token alone would set) is in the key.
     expect(key).not.toMatch(/\$args|\$is_args|\$request_uri|\$arg_md5|\$arg_expires/);
     expect(playlist).toEqual(expect.arrayContaining(['proxy_cache_valid 200 1s;', 'proxy_cache_valid 404 1s;']));
@@ -160,16 +157,11 @@ describe('renderEdgeConfig', () => {
       expect(text).toContain(variable);
     }
     expect(lines).toContain('access_log /var/lib/hlscdn/edge-7/access.log hlscdn_edge;');
-    expect(renderEdgeConfig({ ...base, accessLogPath: '/var/log/e7.json' })).toContain(
-      'access_log /var/log/e7.json hlscdn_edge;',
-    );
+    expect(renderEdgeConfig({ ...base, accessLogPath: '/var/log/e7.json' })).toContain('access_log /var/log/e7.json hlscdn_edge;');
   });
 
   it('serves status and health on the loopback listener only', () => {
-    expect(lines.filter((line) => line.startsWith('listen '))).toEqual([
-      'listen 0.0.0.0:8080;',
-      'listen 127.0.0.1:8081;',
-    ]);
+    expect(lines.filter((line) => line.startsWith('listen '))).toEqual(['listen 0.0.0.0:8080;', 'listen 127.0.0.1:8081;']);
     const statusServer = lines.slice(lines.indexOf('listen 127.0.0.1:8081;'));
     expect(statusServer).toEqual(expect.arrayContaining(['access_log off;', 'stub_status;', 'return 200 "ok";']));
     expect(lines.indexOf('stub_status;')).toBeGreaterThan(lines.indexOf('listen 127.0.0.1:8081;'));

@@ -4,12 +4,7 @@
  * secret) and starts nginx with `-p <prefixDir> -c <file>`.
  */
 import { EDGE_CONF_TEMPLATE } from './edge-conf-template.js';
-import {
-  parseEdgeConfigOptions,
-  type EdgeConfigInput,
-  type EdgeConfigIssue,
-  type EdgeConfigOptions,
-} from './edge-config-schema.js';
+import { parseEdgeConfigOptions, type EdgeConfigInput, type EdgeConfigIssue, type EdgeConfigOptions } from './edge-config-schema.js';
 import { fillTemplate } from './fill-template.js';
 import { HlscdnError } from '../../core/errors.js';
 
@@ -85,9 +80,7 @@ function upstreamServerLines(origins: readonly string[]): string[] {
   return origins.map((origin, index) => {
     const url = new URL(origin);
     const address = `${url.hostname}:${url.port === '' ? '80' : url.port}`;
-    return index === 0
-      ? `server ${address} max_fails=1 fail_timeout=10s;`
-      : `server ${address} max_fails=1 fail_timeout=10s backup;`;
+    return index === 0 ? `server ${address} max_fails=1 fail_timeout=10s;` : `server ${address} max_fails=1 fail_timeout=10s backup;`;
   });
 }
 

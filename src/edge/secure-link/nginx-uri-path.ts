@@ -21,9 +21,7 @@ export function nginxUriBytes(encodedPath: string): Buffer {
 
 function percentDecodeToLatin1(path: string): string {
   const bytes = Buffer.from(path, 'utf8').toString('latin1');
-  return bytes.replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) =>
-    String.fromCharCode(Number.parseInt(hex, 16)),
-  );
+  return bytes.replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
 /** RFC 3986 section 5.2.4, on an absolute path. */

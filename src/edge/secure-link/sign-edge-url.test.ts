@@ -16,9 +16,7 @@ describe('signEdgeUrl', () => {
   });
 
   it('hashes the decoded path as UTF-8', () => {
-    expect(signEdgeUrl({ path: '/live/café.ts', expiresAt: 1_700_000_000, secret }).md5).toBe(
-      '8LCtmMJuWHexNwfyQykLvg',
-    );
+    expect(signEdgeUrl({ path: '/live/café.ts', expiresAt: 1_700_000_000, secret }).md5).toBe('8LCtmMJuWHexNwfyQykLvg');
   });
 
   it('produces unpadded base64url', () => {
@@ -35,9 +33,7 @@ describe('signEdgeUrl', () => {
     const base = signEdgeUrl({ path: '/live/seg1.ts', expiresAt: 1_700_000_000, secret }).md5;
     expect(signEdgeUrl({ path: '/live/seg2.ts', expiresAt: 1_700_000_000, secret }).md5).not.toBe(base);
     expect(signEdgeUrl({ path: '/live/seg1.ts', expiresAt: 1_700_000_001, secret }).md5).not.toBe(base);
-    expect(signEdgeUrl({ path: '/live/seg1.ts', expiresAt: 1_700_000_000, secret: `${secret}x` }).md5).not.toBe(
-      base,
-    );
+    expect(signEdgeUrl({ path: '/live/seg1.ts', expiresAt: 1_700_000_000, secret: `${secret}x` }).md5).not.toBe(base);
   });
 
   it('rejects a non-finite or negative expiry', () => {

@@ -59,10 +59,6 @@ function signPathBytes(path: Buffer, expiresAt: number, secret: string): EdgeUrl
   }
   // nginx parses `expires` as a whole number; a fraction would never verify.
   const expires = Math.floor(expiresAt);
-  const md5 = createHash('md5')
-    .update(String(expires))
-    .update(path)
-    .update(` ${secret}`)
-    .digest('base64url');
+  const md5 = createHash('md5').update(String(expires)).update(path).update(` ${secret}`).digest('base64url');
   return { md5, expires };
 }

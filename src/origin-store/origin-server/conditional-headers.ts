@@ -18,7 +18,10 @@ export function parseHttpDate(header: string | undefined): Date | undefined {
   return Number.isNaN(time) ? undefined : new Date(time);
 }
 
-export function conditionalGetOptions(headers: { ifNoneMatch?: string; ifModifiedSince?: string }): Pick<GetOptions, 'ifNoneMatch' | 'ifModifiedSince'> {
+export function conditionalGetOptions(headers: {
+  ifNoneMatch?: string;
+  ifModifiedSince?: string;
+}): Pick<GetOptions, 'ifNoneMatch' | 'ifModifiedSince'> {
   const ifNoneMatch = parseIfNoneMatch(headers.ifNoneMatch);
   // RFC 9110 13.1.3: If-Modified-Since is ignored when If-None-Match is present.
   const ifModifiedSince = ifNoneMatch ? undefined : parseHttpDate(headers.ifModifiedSince);

@@ -41,7 +41,10 @@ export function createOriginApp(options: OriginAppOptions): Hono<{ Bindings: Htt
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.onError(handleHttpError(logger));
   app.use('*', requestObservability({ registry, logger }));
-  app.use('*', cors({ origin: options.corsOrigin ?? '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: exposedHeaders, maxAge: 86_400 }));
+  app.use(
+    '*',
+    cors({ origin: options.corsOrigin ?? '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: exposedHeaders, maxAge: 86_400 }),
+  );
   mountServiceRoutes(app, { registry, checks: [{ name: 'store', check: () => store.check() }] });
 
   app.on(['GET', 'HEAD'], '*', async (c) => {
@@ -53,11 +56,15 @@ export function createOriginApp(options: OriginAppOptions): Hono<{ Bindings: Htt
       c.header('Content-Length', String(meta.size));
       return c.body(null, 200);
     }
-    const getOptions: GetOptions = conditionalGetOptions({ ifNoneMatch: c.req.header('if-none-match'), ifModifiedSince: c.req.header('if-modified-since') });
+    const getOptions: GetOptions = conditionalGetOptions({
+      ifNoneMatch: c.req.header('if-none-match'),
+      ifModifiedSince: c.req.header('if-modified-since'),
+    });
     const range = parseRangeHeader(c.req.header('range'));
     // If-Range needs the current validator before deciding on the range.
     const ifRange = c.req.header('if-range');
-    if (range && (!ifRange || ifRangeAllows(ifRange, (await store.head(key)) ?? { etag: '', lastModified: new Date(0) }))) getOptions.range = range;
+    if (range && (!ifRange || ifRangeAllows(ifRange, (await store.head(key)) ?? { etag: '', lastModified: new Date(0) })))
+      getOptions.range = range;
 
     const result = await store.get(key, getOptions);
     switch (result.kind) {
@@ -68,7 +75,10 @@ export function createOriginApp(options: OriginAppOptions): Hono<{ Bindings: Htt
         return c.body(null, 304);
       case 'range-not-satisfiable':
         c.header('Content-Range', `bytes */${result.size}`);
-        return c.json(errorBody('range-not-satisfiable', `the range ${c.req.header('range')} is outside the object (${result.size} bytes)`), 416);
+        return c.json(
+          errorBody('range-not-satisfiable', `the range ${c.req.header('range')} is outside the object (${result.size} bytes)`),
+          416,
+        );
       case 'body': {
         setObjectHeaders(c, result.meta);
         const length = result.range ? result.range.end - result.range.start + 1 : result.meta.size;
@@ -82,7 +92,10 @@ export function createOriginApp(options: OriginAppOptions): Hono<{ Bindings: Htt
   });
   app.all('*', (c) => {
     c.header('Allow', 'GET, HEAD, OPTIONS');
-    return c.json(errorBody('method-not-allowed', `${c.req.method} is not served here: the origin is read-only over HTTP (GET, HEAD)`), 405);
+    return c.json(
+      errorBody('method-not-allowed', `${c.req.method} is not served here: the origin is read-only over HTTP (GET, HEAD)`),
+      405,
+    );
   });
   return app;
 }

@@ -19,7 +19,6 @@ export interface ContractSubject {
   cleanup(): Promise<void>;
 }
 
-
 /** What the case groups share: the current store, valid inside a case. */
 
 export type { KnownDeviations } from './contract-helpers.js';

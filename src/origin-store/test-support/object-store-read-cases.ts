@@ -69,7 +69,10 @@ export function registerRangeAndConditionCases({ store }: ContractContext): void
       ['the weak form of the etag', (etag) => [`W/${etag}`]],
     ])('answers not-modified for If-None-Match %s', async (_name, tags) => {
       const meta = await put();
-      expect(release(await store().get(key, { ifNoneMatch: tags(meta.etag) }))).toMatchObject({ kind: 'not-modified', meta: { etag: meta.etag } });
+      expect(release(await store().get(key, { ifNoneMatch: tags(meta.etag) }))).toMatchObject({
+        kind: 'not-modified',
+        meta: { etag: meta.etag },
+      });
     });
 
     it('serves the body when If-None-Match names other etags', async () => {
@@ -96,7 +99,9 @@ export function registerRangeAndConditionCases({ store }: ContractContext): void
 
     it('evaluates the condition before the range', async () => {
       const meta = await put();
-      expect(release(await store().get(key, { ifNoneMatch: [meta.etag], range: { start: 0, end: 9 } }))).toMatchObject({ kind: 'not-modified' });
+      expect(release(await store().get(key, { ifNoneMatch: [meta.etag], range: { start: 0, end: 9 } }))).toMatchObject({
+        kind: 'not-modified',
+      });
       const got = await expectBody(await store().get(key, { ifNoneMatch: ['"not-it"'], range: { start: 0, end: 9 } }));
       expect(got.range).toEqual({ start: 0, end: 9 });
     });

@@ -23,7 +23,11 @@ export function registerWriteCases({ store, deviations }: ContractContext): void
       const key = 'live/720p/index.m3u8';
       const text = '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nsegment-é.ts\n';
       const meta = await store().put(key, text);
-      expect(meta).toMatchObject({ size: Buffer.byteLength(text), contentType: 'application/vnd.apple.mpegurl', cacheControl: cacheControlForKey(key) });
+      expect(meta).toMatchObject({
+        size: Buffer.byteLength(text),
+        contentType: 'application/vnd.apple.mpegurl',
+        cacheControl: cacheControlForKey(key),
+      });
       expect(meta.cacheControl).not.toBe(cacheControlForKey('live/720p/seg.ts'));
       expect((await expectBody(await store().get(key))).bytes.toString('utf8')).toBe(text);
     });
@@ -38,14 +42,18 @@ export function registerWriteCases({ store, deviations }: ContractContext): void
     it.each([
       ['bytes', (data: Buffer) => data],
       ['a stream', (data: Buffer) => chunkedStream(data, 64 * 1024)],
-    ])('stores a 6 MiB body given as %s (past the multipart threshold)', async (_form, asBody) => {
-      const data = pattern(6 * mib, 3);
-      const meta = await store().put('vod/big.mp4', asBody(data));
-      expect(meta.size).toBe(data.length);
-      const got = await expectBody(await store().get('vod/big.mp4'));
-      expect(got.bytes.length).toBe(data.length);
-      expect(md5(got.bytes)).toBe(md5(data));
-    }, 60_000);
+    ])(
+      'stores a 6 MiB body given as %s (past the multipart threshold)',
+      async (_form, asBody) => {
+        const data = pattern(6 * mib, 3);
+        const meta = await store().put('vod/big.mp4', asBody(data));
+        expect(meta.size).toBe(data.length);
+        const got = await expectBody(await store().get('vod/big.mp4'));
+        expect(got.bytes.length).toBe(data.length);
+        expect(md5(got.bytes)).toBe(md5(data));
+      },
+      60_000,
+    );
 
     it('keeps an explicit content type and cache control', async () => {
       const options = { contentType: 'text/plain; charset=utf-8', cacheControl: 'no-store' };

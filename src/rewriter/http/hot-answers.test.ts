@@ -60,12 +60,16 @@ describe('HotAnswers', () => {
     let now = 3_500;
     const hot = new HotAnswers({ varyHeader: 'x-zone', holdMs: 100, now: () => now });
     const asked: number[] = [];
-    hot.remember(hot.key('/a.m3u8', undefined), answer({
+    hot.remember(
+      hot.key('/a.m3u8', undefined),
+      answer({
         headersAt: (at) => {
           asked.push(at);
           return { age: String(at) };
         },
-      }), 10_000);
+      }),
+      10_000,
+    );
     const first = response();
     hot.tryServe(request('GET', '/a.m3u8'), first.res);
     now = 3_550;

@@ -51,7 +51,11 @@ export class HotAnswers {
 
   constructor(private readonly options: HotAnswersOptions) {
     this.holdMs = options.holdMs ?? 100;
-    this.answers = new BoundedCache({ maxEntries: options.maxEntries ?? 1_000, maxWeight: options.maxBytes ?? 16 * 1024 * 1024, weigh: (answer) => answer.bodyBytes });
+    this.answers = new BoundedCache({
+      maxEntries: options.maxEntries ?? 1_000,
+      maxWeight: options.maxBytes ?? 16 * 1024 * 1024,
+      weigh: (answer) => answer.bodyBytes,
+    });
   }
 
   /** The cache key of a request target: the raw URL (path and query) and the vary header's value. */

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml, renderPlayerPage, scriptJson } from './player-page.js';
 
 describe('renderPlayerPage', () => {
-  const page = renderPlayerPage({ source: '../../live/master.m3u8?hlscdn_mode=redirect', hlsScript: '../../.hlscdn/hls.min.js', title: 'live/master.m3u8' });
+  const page = renderPlayerPage({
+    source: '../../live/master.m3u8?hlscdn_mode=redirect',
+    hlsScript: '../../.hlscdn/hls.min.js',
+    title: 'live/master.m3u8',
+  });
 
   it('loads hls.js from the rewriter, never from a CDN', () => {
     expect(page).toContain('<script src="../../.hlscdn/hls.min.js"></script>');

@@ -98,7 +98,11 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
     weigh: (rewritten) => rewritten.text.length,
   });
 
-  function rewrite(playlist: FetchedPlaylist, request: PlaylistRequest, context: { fleet: FleetState; expiresAt: number | undefined; pin: string | undefined }): PlaylistReply | Rewritten {
+  function rewrite(
+    playlist: FetchedPlaylist,
+    request: PlaylistRequest,
+    context: { fleet: FleetState; expiresAt: number | undefined; pin: string | undefined },
+  ): PlaylistReply | Rewritten {
     const carry = request.mode.overridden ? `${MODE_PARAM}=${request.mode.mode}` : '';
     const { fleet, pin, expiresAt } = context;
     const target = deps.targeting.targeterFor({ fleet, zone: request.zone, pinnedEdgeId: pin, expiresAt });
@@ -113,13 +117,22 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
       mapUri: createUriMapper({ mode: request.mode.mode, originBase, playlistPath: request.path, carry, target, onTarget: countTarget }),
       limits: { maxBytes: config.maxPlaylistBytes },
       ...(request.mode.mode === 'steering' && {
-        steering: { serverUri: relativeReference(request.path, STEERING_PATH) + (carry === '' ? '' : `?${carry}`), pathwayId: BASE_PATHWAY_ID },
+        steering: {
+          serverUri: relativeReference(request.path, STEERING_PATH) + (carry === '' ? '' : `?${carry}`),
+          pathwayId: BASE_PATHWAY_ID,
+        },
       }),
     });
     if (!result.ok) {
       const { code, message, line } = result.error;
       deps.logger.warn({ url: playlist.url, code, line, reason: message }, 'origin playlist could not be rewritten');
-      return { ok: false, status: 502, code: 'invalid-playlist', message: `the origin's playlist is ${code}: ${message}`, outcome: 'invalid-playlist' };
+      return {
+        ok: false,
+        status: 502,
+        code: 'invalid-playlist',
+        message: `the origin's playlist is ${code}: ${message}`,
+        outcome: 'invalid-playlist',
+      };
     }
     metrics.rewriteSeconds.observe({ kind: result.kind }, (performance.now() - started) / 1000);
     for (const [edge, count] of assigned) metrics.assignments.inc({ edge }, count);
@@ -148,7 +161,16 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
     const fleet = usesFleet ? fleetState(deps.fleet.snapshot(), { maxSnapshotAgeMs: config.maxSnapshotAgeMs }) : undefined;
     const expiresAt = usesFleet ? deps.targeting.signatureExpiresAt(now) : undefined;
     const fleetPart = fleet === undefined ? '-' : fleet.usable ? fleet.version : `fallback:${fleet.reason}`;
-    const key = [request.path, playlist.url, playlist.version, request.mode.mode, request.mode.overridden, usesFleet ? `${request.zone ?? ''}|${pin.value ?? ''}` : '-', fleetPart, expiresAt ?? '-'].join('|');
+    const key = [
+      request.path,
+      playlist.url,
+      playlist.version,
+      request.mode.mode,
+      request.mode.overridden,
+      usesFleet ? `${request.zone ?? ''}|${pin.value ?? ''}` : '-',
+      fleetPart,
+      expiresAt ?? '-',
+    ].join('|');
 
     let rewritten = rewrites.get(key, now);
     metrics.rewrittenCache.inc({ result: rewritten === undefined ? 'miss' : 'hit' });

@@ -48,7 +48,12 @@ describe('rewriter parameters', () => {
   });
 
   it('reads a zone header, ignoring garbage', () => {
-    expect([readZone(' eu-west '), readZone(undefined), readZone('a b'), readZone('x'.repeat(65))]).toEqual(['eu-west', undefined, undefined, undefined]);
+    expect([readZone(' eu-west '), readZone(undefined), readZone('a b'), readZone('x'.repeat(65))]).toEqual([
+      'eu-west',
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('strips or keeps only its own parameters, leaving the others byte for byte', () => {

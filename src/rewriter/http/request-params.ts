@@ -24,7 +24,9 @@ const DECIMAL_INTEGER = /^\d{1,15}$/;
 function readInteger(params: URLSearchParams, name: string): Result<number | undefined, string> {
   const value = params.get(name);
   if (value === null) return ok(undefined);
-  return DECIMAL_INTEGER.test(value) ? ok(Number(value)) : err(`${name} must be a decimal integer, got ${JSON.stringify(value.slice(0, 20))}`);
+  return DECIMAL_INTEGER.test(value)
+    ? ok(Number(value))
+    : err(`${name} must be a decimal integer, got ${JSON.stringify(value.slice(0, 20))}`);
 }
 
 export function readBlockingReload(params: URLSearchParams): Result<BlockingReload, string> {

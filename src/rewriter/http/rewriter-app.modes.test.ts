@@ -89,7 +89,9 @@ describe('steering mode', () => {
     expect(manifest['PATHWAY-PRIORITY']).toHaveLength(4);
     expect(manifest['PATHWAY-PRIORITY'][0]).toBe('edge-b');
     const clone = manifest['PATHWAY-CLONES'].find((c) => c.ID === 'edge-c')!;
-    const pinned = await (await rawRequest(app, `/live/v0/index.m3u8?${new URLSearchParams(clone['URI-REPLACEMENT'].PARAMS).toString()}`)).text();
+    const pinned = await (
+      await rawRequest(app, `/live/v0/index.m3u8?${new URLSearchParams(clone['URI-REPLACEMENT'].PARAMS).toString()}`)
+    ).text();
     for (const uri of uriLines(pinned)) expect(uri.startsWith('http://127.0.0.1:8103/live/v0/')).toBe(true);
   });
 
@@ -164,7 +166,7 @@ describe('signing', () => {
 });
 
 describe('zones', () => {
-  it("prefers the edges of the zone named by the zone header", async () => {
+  it('prefers the edges of the zone named by the zone header', async () => {
     fixture.fleet.view = { ...live, edges: [...TEST_EDGES, edgeRecord('edge-eu', { url: 'http://127.0.0.1:8199', zone: 'eu' })] };
     const res = await rawRequest(fixture.app(), '/vod/index.m3u8', { headers: { 'x-hlscdn-zone': 'eu' } });
     for (const uri of uriLines(await res.text())) expect(uri.startsWith('http://127.0.0.1:8199/')).toBe(true);

@@ -4,7 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../core/process/index.js';
-import { MASTER, mediaPlaylist, rawRequest, startAppFixture, startScriptedOrigin, TEST_EDGES, type AppFixture } from './test-support/app-fixture.js';
+import {
+  MASTER,
+  mediaPlaylist,
+  rawRequest,
+  startAppFixture,
+  startScriptedOrigin,
+  TEST_EDGES,
+  type AppFixture,
+} from './test-support/app-fixture.js';
 
 let fixture: AppFixture;
 
@@ -59,11 +67,14 @@ describe('playlist requests', () => {
     expect(((await res.json()) as { error: string }).error).toBe('not-found');
   });
 
-  it.each(['/live/../bad/index.m3u8', '/live/%2e%2e/bad/index.m3u8', '/live%2Fv0/index.m3u8', '/.hlscdn/x.m3u8', '/'])('refuses %s with 400', async (path) => {
-    const res = await rawRequest(fixture.app(), path);
-    expect(res.status).toBe(400);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
-  });
+  it.each(['/live/../bad/index.m3u8', '/live/%2e%2e/bad/index.m3u8', '/live%2Fv0/index.m3u8', '/.hlscdn/x.m3u8', '/'])(
+    'refuses %s with 400',
+    async (path) => {
+      const res = await rawRequest(fixture.app(), path);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    },
+  );
 
   it('answers 502 for malformed and oversized playlists', async () => {
     const app = fixture.app({ maxPlaylistBytes: 1024 });
@@ -92,7 +103,11 @@ describe('playlist requests', () => {
   it('answers a CORS preflight with 204 and the allowed methods and headers', async () => {
     const res = await rawRequest(fixture.app(), '/live/v0/index.m3u8', {
       method: 'OPTIONS',
-      headers: { origin: 'https://player.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-hlscdn-zone' },
+      headers: {
+        origin: 'https://player.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'x-hlscdn-zone',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');

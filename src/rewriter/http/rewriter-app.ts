@@ -62,10 +62,12 @@ type RewriterContext = Context<{ Bindings: HttpBindings }>;
 
 /** The request target as it came on the wire, before WHATWG normalization resolves "..": path and `''`/`'?...'`. */
 function rawTarget(c: RewriterContext): { path: string; search: string } {
-  const raw = c.env?.incoming?.url ?? (() => {
-    const url = new URL(c.req.url);
-    return url.pathname + url.search;
-  })();
+  const raw =
+    c.env?.incoming?.url ??
+    (() => {
+      const url = new URL(c.req.url);
+      return url.pathname + url.search;
+    })();
   const mark = raw.indexOf('?');
   return mark === -1 ? { path: raw, search: '' } : { path: raw.slice(0, mark), search: raw.slice(mark) };
 }
@@ -92,7 +94,10 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
   });
   // One targeting for redirects and rewrites: an object keeps its edge whichever way it is asked for.
   const targeting = new MediaTargeting({ config, signing: options.signing });
-  const cors: CorsHeadersOptions = { origin: config.corsOrigin, exposeHeaders: ['Age', 'Cache-Control', 'Content-Length', 'X-Hlscdn-Fallback'] };
+  const cors: CorsHeadersOptions = {
+    origin: config.corsOrigin,
+    exposeHeaders: ['Age', 'Cache-Control', 'Content-Length', 'X-Hlscdn-Fallback'],
+  };
   const playlistHeaders = createPlaylistHeaders({ cors, zoneHeader: config.zoneHeader });
   const respondPlaylist = createPlaylistResponder({
     config,
@@ -149,7 +154,13 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
     const key = objectKeyFromRawPath(target);
     if (!key.ok) return fail(c, 400, 'invalid-key', key.error);
     c.header('Cache-Control', 'no-cache');
-    return c.html(renderPlayerPage({ source: relativeReference(path, target) + search, hlsScript: relativeReference(path, HLS_SCRIPT_PATH), title: key.value }));
+    return c.html(
+      renderPlayerPage({
+        source: relativeReference(path, target) + search,
+        hlsScript: relativeReference(path, HLS_SCRIPT_PATH),
+        title: key.value,
+      }),
+    );
   });
 
   app.get('*', async (c) => {
@@ -213,7 +224,11 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
   function redirect(c: RewriterContext, request: { path: string; search: string; zone: string | undefined; mode: string }): Response {
     const fleet = currentFleet();
     const targeter = targeting.targeterFor({ fleet, zone: request.zone, expiresAt: targeting.signatureExpiresAt(now()) });
-    const target = targeter({ rewriterPath: request.path, originPath: originPathOf(request.path, originBase), search: withoutOwnParams(request.search) });
+    const target = targeter({
+      rewriterPath: request.path,
+      originPath: originPathOf(request.path, originBase),
+      search: withoutOwnParams(request.search),
+    });
     const fellBack = 'fallback' in target;
     metrics.assignments.inc({ edge: fellBack ? 'fallback' : target.edgeId });
     if (fellBack) {

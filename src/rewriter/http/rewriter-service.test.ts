@@ -27,7 +27,8 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-const headersOf = (res: Response) => Object.fromEntries([...res.headers].filter(([name]) => name !== 'date' && name !== 'keep-alive' && name !== 'connection'));
+const headersOf = (res: Response) =>
+  Object.fromEntries([...res.headers].filter(([name]) => name !== 'date' && name !== 'keep-alive' && name !== 'connection'));
 
 describe('startRewriter', () => {
   it('answers a repeated playlist request with the same bytes and headers, and counts every answer', async () => {

@@ -55,19 +55,34 @@ export async function startRewriter(options: StartRewriterOptions): Promise<Runn
   };
   if ('view' in options.registry) fleet = options.registry.view;
   else {
-    ownView = new EdgeRegistryView({ redis: options.registry.redis, keyPrefix: options.registry.keyPrefix, ttlMs: options.registry.ttlMs, logger });
+    ownView = new EdgeRegistryView({
+      redis: options.registry.redis,
+      keyPrefix: options.registry.keyPrefix,
+      ttlMs: options.registry.ttlMs,
+      logger,
+    });
     const view = ownView;
     stops.push(() => view.close());
     // Rejects (unavailable, unauthorized) and closes the view when Redis cannot be reached at start.
     await ownView.start();
     fleet = ownView;
-    if (rewriter.probe.enabled) stops.push(...(await startProber({ rewriter, redis: options.registry.redis, keyPrefix: options.registry.keyPrefix, view, logger, metrics })));
+    if (rewriter.probe.enabled)
+      stops.push(
+        ...(await startProber({ rewriter, redis: options.registry.redis, keyPrefix: options.registry.keyPrefix, view, logger, metrics })),
+      );
   }
   try {
     const hotAnswers = new HotAnswers({ varyHeader: rewriter.zoneHeader, now: Date.now });
     const app = createRewriterApp({ config: rewriter, signing: options.signing, fleet, logger, registry: metrics, hotAnswers });
-    const server = await startHttpServer(app, { host: rewriter.host, port: rewriter.port, fastPath: (req, res) => hotAnswers.tryServe(req, res) });
-    logger.info({ url: server.url, origin: rewriter.originUrl, mode: rewriter.mode, signed: options.signing.secret !== undefined }, 'rewriter listening');
+    const server = await startHttpServer(app, {
+      host: rewriter.host,
+      port: rewriter.port,
+      fastPath: (req, res) => hotAnswers.tryServe(req, res),
+    });
+    logger.info(
+      { url: server.url, origin: rewriter.originUrl, mode: rewriter.mode, signed: options.signing.secret !== undefined },
+      'rewriter listening',
+    );
     let closing: Promise<void> | undefined;
     return {
       url: server.url,
@@ -97,9 +112,18 @@ interface ProberParts {
 async function startProber(parts: ProberParts): Promise<Array<() => Promise<void>>> {
   const { probe } = parts.rewriter;
   const keys = registryKeys(parts.keyPrefix);
-  const writer = new EdgeRegistryWriter({ redis: { ...parts.redis, name: 'hlscdn-prober' }, keyPrefix: parts.keyPrefix, logger: parts.logger });
+  const writer = new EdgeRegistryWriter({
+    redis: { ...parts.redis, name: 'hlscdn-prober' },
+    keyPrefix: parts.keyPrefix,
+    logger: parts.logger,
+  });
   // Short enough that a dead prober is replaced within a few seconds; its verdicts go stale in the views meanwhile.
-  const lease = new LeaderLease({ redis: { ...parts.redis, name: 'hlscdn-prober-lease' }, key: keys.proberLease, ttlMs: 3_000, logger: parts.logger });
+  const lease = new LeaderLease({
+    redis: { ...parts.redis, name: 'hlscdn-prober-lease' },
+    key: keys.proberLease,
+    ttlMs: 3_000,
+    logger: parts.logger,
+  });
   const stops: Array<() => Promise<void>> = [() => writer.close()];
   try {
     await lease.start();

@@ -32,7 +32,8 @@ export class BoundedCache<K, V> {
   private totalWeight = 0;
 
   constructor(options: BoundedCacheOptions<V>) {
-    if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) throw new RangeError(`maxEntries must be an integer >= 1, got ${options.maxEntries}`);
+    if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1)
+      throw new RangeError(`maxEntries must be an integer >= 1, got ${options.maxEntries}`);
     this.maxEntries = options.maxEntries;
     this.maxWeight = options.maxWeight ?? Number.POSITIVE_INFINITY;
     this.weigh = options.weigh ?? (() => 0);

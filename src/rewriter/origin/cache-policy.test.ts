@@ -46,7 +46,13 @@ describe('origin headers', () => {
   });
 
   it('reads delta-seconds strictly', () => {
-    expect([parseDeltaSeconds('12'), parseDeltaSeconds(' 3 '), parseDeltaSeconds('-1'), parseDeltaSeconds('1.5'), parseDeltaSeconds(null)]).toEqual([12, 3, undefined, undefined, undefined]);
+    expect([
+      parseDeltaSeconds('12'),
+      parseDeltaSeconds(' 3 '),
+      parseDeltaSeconds('-1'),
+      parseDeltaSeconds('1.5'),
+      parseDeltaSeconds(null),
+    ]).toEqual([12, 3, undefined, undefined, undefined]);
   });
 
   it('gives the freshness left: s-maxage over max-age, minus Age; nothing when silent; 0 when a shared cache may not store', () => {

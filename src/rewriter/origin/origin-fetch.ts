@@ -77,9 +77,15 @@ export async function fetchOriginPlaylist(url: string, options: OriginFetchOptio
       await response.body?.cancel().catch(() => undefined);
       return err({ code: 'invalid-playlist', message: `the origin's playlist is larger than ${options.maxBytes} bytes` });
     }
-    return ok({ text: body.toString('utf8'), url: response.url || url, cacheControl: response.headers.get('cache-control'), age: response.headers.get('age') });
+    return ok({
+      text: body.toString('utf8'),
+      url: response.url || url,
+      cacheControl: response.headers.get('cache-control'),
+      age: response.headers.get('age'),
+    });
   } catch (error) {
-    if (isTimeout(error) || signal.aborted) return err({ code: 'timeout', message: `the origin did not answer within ${options.timeoutMs} ms` });
+    if (isTimeout(error) || signal.aborted)
+      return err({ code: 'timeout', message: `the origin did not answer within ${options.timeoutMs} ms` });
     return err({ code: 'upstream', message: `the origin is unreachable (${failureCode(error)})` });
   }
 }

@@ -41,10 +41,7 @@ function skipSpaces(text: string, at: number): number {
  * commas, and a trailing comma, are tolerated because packagers emit them; an
  * unterminated quote, a missing `=`, or text after a closing quote are errors.
  */
-export function scanAttributes(
-  text: string,
-  options: ScanAttributesOptions = {},
-): Result<AttributeSpan[], PlaylistError> {
+export function scanAttributes(text: string, options: ScanAttributesOptions = {}): Result<AttributeSpan[], PlaylistError> {
   const spans: AttributeSpan[] = [];
   const fail = (message: string): Result<AttributeSpan[], PlaylistError> => ({
     ok: false,

@@ -163,10 +163,7 @@ function applyTag(scan: FactsScan, tag: TagInput): Fail | undefined {
   }
 }
 
-export function readPlaylistFacts(
-  text: string,
-  options: ReadPlaylistFactsOptions = {},
-): Result<PlaylistFacts, PlaylistError> {
+export function readPlaylistFacts(text: string, options: ReadPlaylistFactsOptions = {}): Result<PlaylistFacts, PlaylistError> {
   const read = readPlaylist(text, options.limits);
   if (!read.ok) return read;
   const { kind, lines } = read.value;

@@ -6,15 +6,7 @@
 export { rewritePlaylist } from './rewrite-playlist.js';
 export { readPlaylistFacts } from './facts.js';
 export type { PlaylistFacts, ReadPlaylistFactsOptions, ServerControl } from './facts.js';
-export type {
-  PlaylistKind,
-  PlaylistLimits,
-  RewriteContext,
-  RewriteResult,
-  SteeringOptions,
-  UriContext,
-  UriRole,
-} from './rewrite-types.js';
+export type { PlaylistKind, PlaylistLimits, RewriteContext, RewriteResult, SteeringOptions, UriContext, UriRole } from './rewrite-types.js';
 export type { PlaylistError, PlaylistErrorCode, Result } from './errors.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES } from './read-playlist.js';
 export { isPlaylistRole } from './uri-attributes.js';

@@ -37,7 +37,11 @@ describe('splitLines', () => {
   it('returns no lines for empty text and round-trips any text', () => {
     expect(splitLines('')).toEqual([]);
     const text = 'x\r\n\ny\r\nz\r';
-    expect(splitLines(text).map((line) => line.body + line.eol).join('')).toBe(text);
+    expect(
+      splitLines(text)
+        .map((line) => line.body + line.eol)
+        .join(''),
+    ).toBe(text);
   });
 });
 

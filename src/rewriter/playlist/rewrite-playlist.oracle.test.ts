@@ -39,7 +39,9 @@ describe('rewritePlaylist read by m3u8-parser', () => {
   it('keeps them for generated media and master playlists', () => {
     fc.assert(
       fc.property(fc.oneof(mediaPlaylist, masterPlaylist), (generated) => {
-        expect(playlistFacts(rewritten(generated.input, PROPERTY_BASE), PROPERTY_BASE)).toEqual(playlistFacts(generated.input, PROPERTY_BASE));
+        expect(playlistFacts(rewritten(generated.input, PROPERTY_BASE), PROPERTY_BASE)).toEqual(
+          playlistFacts(generated.input, PROPERTY_BASE),
+        );
       }),
       { numRuns: 200 },
     );

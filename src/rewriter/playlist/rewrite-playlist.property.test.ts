@@ -60,7 +60,9 @@ describe('rewritePlaylist properties', () => {
   it('maps every URI line and every known URI attribute', () => {
     fc.assert(
       fc.property(playlists, (generated) => {
-        const lines = rewriteOk(generated.input).text.replace(/^\uFEFF/, '').split(/\r?\n/);
+        const lines = rewriteOk(generated.input)
+          .text.replace(/^\uFEFF/, '')
+          .split(/\r?\n/);
         const uriLinePrefix = generated.kind === 'master' ? 'https://rw.test/variant/' : 'https://edge.test/segment/';
         for (const line of lines) {
           if (line.trim() !== '' && !line.startsWith('#')) expect(line.trim().startsWith(uriLinePrefix)).toBe(true);
@@ -118,8 +120,32 @@ const noise = fc
   .array(
     fc.oneof(
       fc.constantFrom(
-        '\n', '\r\n', '\r', ' ', ',', '"', '=', ':', '#', '#EXT', '#EXTINF:', '#EXT-X-KEY:', '#EXT-X-MAP:', 'URI=', 'URI="',
-        '#EXT-X-STREAM-INF:', '#EXT-X-PART:', 'X-ASSET-URI=', 'a.ts', '../', '//', 'skd://', 'data:', 'http://', '[', '?q=/',
+        '\n',
+        '\r\n',
+        '\r',
+        ' ',
+        ',',
+        '"',
+        '=',
+        ':',
+        '#',
+        '#EXT',
+        '#EXTINF:',
+        '#EXT-X-KEY:',
+        '#EXT-X-MAP:',
+        'URI=',
+        'URI="',
+        '#EXT-X-STREAM-INF:',
+        '#EXT-X-PART:',
+        'X-ASSET-URI=',
+        'a.ts',
+        '../',
+        '//',
+        'skd://',
+        'data:',
+        'http://',
+        '[',
+        '?q=/',
       ),
       fc.string({ unit: 'binary', maxLength: 3 }),
     ),

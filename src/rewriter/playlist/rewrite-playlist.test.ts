@@ -204,7 +204,8 @@ describe('rewritePlaylist: what mapUri sees', () => {
   });
 
   it('rewrites every URI line after EXTINF whatever comes between', () => {
-    const text = '#EXTM3U\r\n#EXTINF:4,\r\n#EXT-X-PROGRAM-DATE-TIME:2024-01-01T00:00:00Z\r\n#EXT-X-BYTERANGE:10@0\r\n# note\r\n\r\nseg.ts\r\n';
+    const text =
+      '#EXTM3U\r\n#EXTINF:4,\r\n#EXT-X-PROGRAM-DATE-TIME:2024-01-01T00:00:00Z\r\n#EXT-X-BYTERANGE:10@0\r\n# note\r\n\r\nseg.ts\r\n';
     expect(textOf(rewrite(text).result)).toBe(text.replace('\r\nseg.ts\r\n', '\r\nM(segment:https://origin.test/live/ch1/seg.ts)\r\n'));
   });
 

@@ -139,7 +139,12 @@ describe('BoundedLoadAssigner', () => {
       edge('us-1', { zone: 'us' }),
     ];
     const assigner = new BoundedLoadAssigner(edges, { zone: 'eu' });
-    const chosen = new Set(run(assigner, Array.from({ length: 100 }, (_, i) => segmentKey(i))).map((s) => s.edge.id));
+    const chosen = new Set(
+      run(
+        assigner,
+        Array.from({ length: 100 }, (_, i) => segmentKey(i)),
+      ).map((s) => s.edge.id),
+    );
     expect([...chosen]).toEqual(['eu-1']);
     expect([...assigner.loads().keys()]).toEqual(['eu-1']);
   });

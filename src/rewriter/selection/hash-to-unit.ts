@@ -87,7 +87,10 @@ export class DualMurmur3 {
   }
 
   writeUint32LE(value: number): this {
-    return this.writeByte(value).writeByte(value >>> 8).writeByte(value >>> 16).writeByte(value >>> 24);
+    return this.writeByte(value)
+      .writeByte(value >>> 8)
+      .writeByte(value >>> 16)
+      .writeByte(value >>> 24);
   }
 
   /** Feeds the UTF-8 encoding of `text` without allocating an encoded copy. */

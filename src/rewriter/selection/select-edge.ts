@@ -20,11 +20,7 @@ import type { EdgeCandidate, SelectOptions, Selection } from './types.js';
  * requests/s); the bound is relative, so any unit works as long as `cost` shares it.
  * The returned `edge` is the caller's own object.
  */
-export function selectEdge(
-  key: string,
-  edges: readonly EdgeCandidate[],
-  options?: SelectOptions,
-): Selection | undefined {
+export function selectEdge(key: string, edges: readonly EdgeCandidate[], options?: SelectOptions): Selection | undefined {
   const resolved = resolveSelectOptions(options);
   const candidates = candidateEdges(edges, resolved.zone);
   if (candidates.length === 0) return undefined;

@@ -15,8 +15,7 @@ export interface ResolvedSelectOptions {
   zone: string | undefined;
 }
 
-const isNonNegativeFinite = (value: number | undefined): value is number =>
-  value !== undefined && Number.isFinite(value) && value >= 0;
+const isNonNegativeFinite = (value: number | undefined): value is number => value !== undefined && Number.isFinite(value) && value >= 0;
 
 export function resolveSelectOptions(options: SelectOptions = {}): ResolvedSelectOptions {
   const factor = options.balanceFactor;

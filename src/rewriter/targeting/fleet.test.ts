@@ -25,18 +25,27 @@ describe('fleetState', () => {
     const edges = [edgeRecord('e1')];
     expect(fleetState({ edges, ageMs: 9_999, connected: false }, options).usable).toBe(true);
     expect(fleetState({ edges, ageMs: 10_001, connected: false }, options)).toEqual({ usable: false, reason: 'registry-stale' });
-    expect(fleetState({ edges, ageMs: Number.POSITIVE_INFINITY, connected: false }, options)).toEqual({ usable: false, reason: 'registry-stale' });
+    expect(fleetState({ edges, ageMs: Number.POSITIVE_INFINITY, connected: false }, options)).toEqual({
+      usable: false,
+      reason: 'registry-stale',
+    });
   });
 
   it('falls back when no edge is active with a positive weight', () => {
     expect(fleetState({ edges: [], ageMs: 0, connected: true }, options)).toEqual({ usable: false, reason: 'no-live-edge' });
-    expect(fleetState({ edges: [edgeRecord('e1', { state: 'draining' })], ageMs: 0, connected: true }, options)).toEqual({ usable: false, reason: 'no-live-edge' });
+    expect(fleetState({ edges: [edgeRecord('e1', { state: 'draining' })], ageMs: 0, connected: true }, options)).toEqual({
+      usable: false,
+      reason: 'no-live-edge',
+    });
   });
 
   it('gives unhealthy edges no new work while a healthy one exists, and uses them all when every edge is unhealthy (panic)', () => {
     const mixed = fleetState({ edges: [edgeRecord('e1', { state: 'unhealthy' }), edgeRecord('e2')], ageMs: 0, connected: true }, options);
     expect(mixed.usable && mixed.candidates.map((c) => `${c.id}:${c.state}`)).toEqual(['e1:unhealthy', 'e2:active']);
-    const all = fleetState({ edges: [edgeRecord('e1', { state: 'unhealthy' }), edgeRecord('e2', { state: 'unhealthy' })], ageMs: 0, connected: true }, options);
+    const all = fleetState(
+      { edges: [edgeRecord('e1', { state: 'unhealthy' }), edgeRecord('e2', { state: 'unhealthy' })], ageMs: 0, connected: true },
+      options,
+    );
     expect(all.usable && all.candidates.map((c) => `${c.id}:${c.state}`)).toEqual(['e1:active', 'e2:active']);
   });
 

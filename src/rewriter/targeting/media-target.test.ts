@@ -25,7 +25,9 @@ describe('createMediaTargeter', () => {
 
   it('spreads many objects over every edge', () => {
     const target = createMediaTargeter(base);
-    const used = new Set(Array.from({ length: 60 }, (_, i) => target(object(`seg${i}.ts`))).map((t) => ('edgeId' in t ? t.edgeId : 'fallback')));
+    const used = new Set(
+      Array.from({ length: 60 }, (_, i) => target(object(`seg${i}.ts`))).map((t) => ('edgeId' in t ? t.edgeId : 'fallback')),
+    );
     expect([...used].sort()).toEqual(['edge-a', 'edge-b', 'edge-c']);
   });
 
@@ -63,7 +65,12 @@ describe('placements', () => {
   const withLoad = (loads: Record<string, number>, draining: string[] = []) =>
     fleetState(
       {
-        edges: records.map((r) => ({ ...r, zone: undefined, state: draining.includes(r.id) ? ('draining' as const) : ('active' as const), load: { ...r.load, requestsPerSec: loads[r.id] ?? 0 } })),
+        edges: records.map((r) => ({
+          ...r,
+          zone: undefined,
+          state: draining.includes(r.id) ? ('draining' as const) : ('active' as const),
+          load: { ...r.load, requestsPerSec: loads[r.id] ?? 0 },
+        })),
         ageMs: 0,
         connected: true,
       },

@@ -34,7 +34,11 @@ describe('buildSteeringManifest', () => {
     expect([...manifest['PATHWAY-PRIORITY']].sort()).toEqual([BASE_PATHWAY_ID, 'edge-a', 'edge-b', 'edge-c']);
     expect(manifest['PATHWAY-PRIORITY'].at(-1)).toBe(BASE_PATHWAY_ID);
     expect(manifest['PATHWAY-CLONES']).toEqual(
-      ['edge-a', 'edge-b', 'edge-c'].map((id) => ({ 'BASE-ID': BASE_PATHWAY_ID, ID: id, 'URI-REPLACEMENT': { PARAMS: { hlscdn_pathway: id } } })),
+      ['edge-a', 'edge-b', 'edge-c'].map((id) => ({
+        'BASE-ID': BASE_PATHWAY_ID,
+        ID: id,
+        'URI-REPLACEMENT': { PARAMS: { hlscdn_pathway: id } },
+      })),
     );
   });
 
@@ -55,7 +59,9 @@ describe('buildSteeringManifest', () => {
   });
 
   it('spreads viewers: different viewer keys get different first pathways', () => {
-    const firsts = new Set(Array.from({ length: 40 }, (_, i) => buildSteeringManifest(input(three(), { viewerKey: `10.0.0.${i}|p` }))['PATHWAY-PRIORITY'][0]));
+    const firsts = new Set(
+      Array.from({ length: 40 }, (_, i) => buildSteeringManifest(input(three(), { viewerKey: `10.0.0.${i}|p` }))['PATHWAY-PRIORITY'][0]),
+    );
     expect(firsts.size).toBe(3);
   });
 
@@ -72,6 +78,7 @@ describe('buildSteeringManifest', () => {
 
   it('puts the viewer zone first', () => {
     const edges = [withLoad('edge-a', 10, { zone: 'us' }), withLoad('edge-b', 10, { zone: 'eu' }), withLoad('edge-c', 10, { zone: 'us' })];
-    for (let i = 0; i < 10; i++) expect(buildSteeringManifest(input(edges, { viewerKey: `v${i}`, zone: 'eu' }))['PATHWAY-PRIORITY'][0]).toBe('edge-b');
+    for (let i = 0; i < 10; i++)
+      expect(buildSteeringManifest(input(edges, { viewerKey: `v${i}`, zone: 'eu' }))['PATHWAY-PRIORITY'][0]).toBe('edge-b');
   });
 });

@@ -76,7 +76,8 @@ export function pathwayOrder(candidates: readonly EdgeCandidate[], input: Steeri
   // Array.prototype.sort is stable: equal tiers keep the rendezvous order.
   const ordered = [...ranked].sort((a, b) => tier(a) - tier(b));
   const current = ordered.find((edge) => edge.id === input.currentPathway);
-  if (current !== undefined && tier(current) === 0) return [current.id, ...ordered.filter((edge) => edge !== current).map((edge) => edge.id)];
+  if (current !== undefined && tier(current) === 0)
+    return [current.id, ...ordered.filter((edge) => edge !== current).map((edge) => edge.id)];
   return ordered.map((edge) => edge.id);
 }
 

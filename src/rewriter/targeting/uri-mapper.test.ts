@@ -31,7 +31,13 @@ const media = [
 const edgeTarget = (object: MediaObject): MediaTarget => ({ url: `http://edge:81${object.originPath}${object.search}`, edgeId: 'edge' });
 
 function rewrite(text: string, playlistUrl: string, options: Partial<UriMapperOptions> & { playlistPath: string }): string {
-  const mapUri = createUriMapper({ mode: 'absolute', originBase: new URL('http://origin:8080'), carry: '', target: edgeTarget, ...options });
+  const mapUri = createUriMapper({
+    mode: 'absolute',
+    originBase: new URL('http://origin:8080'),
+    carry: '',
+    target: edgeTarget,
+    ...options,
+  });
   const result = rewritePlaylist(text, { playlistUrl, mapUri });
   if (!result.ok) throw new Error(result.error.message);
   return result.text;
@@ -39,7 +45,10 @@ function rewrite(text: string, playlistUrl: string, options: Partial<UriMapperOp
 
 describe('createUriMapper', () => {
   it('points sub-playlists back at the rewriter, relative, keeping their query and the carried override', () => {
-    const out = rewrite(master, 'http://origin:8080/live/master.m3u8', { playlistPath: '/live/master.m3u8', carry: 'hlscdn_mode=redirect' });
+    const out = rewrite(master, 'http://origin:8080/live/master.m3u8', {
+      playlistPath: '/live/master.m3u8',
+      carry: 'hlscdn_mode=redirect',
+    });
     expect(out).toContain('URI="audio/en.m3u8?v=2&hlscdn_mode=redirect"');
     expect(out).toContain('\nv0/index.m3u8?hlscdn_mode=redirect\n');
     expect(out).toContain('\nv1/index.m3u8?hlscdn_mode=redirect\n');
@@ -49,12 +58,17 @@ describe('createUriMapper', () => {
   it('leaves URIs outside the origin absolute and untouched', () => {
     const out = rewrite(master, 'http://origin:8080/live/master.m3u8', { playlistPath: '/live/master.m3u8' });
     expect(out).toContain('\nhttps://elsewhere.example.com/v9/index.m3u8\n');
-    expect(rewrite(media, 'http://origin:8080/live/v0/index.m3u8', { playlistPath: '/live/v0/index.m3u8' })).toContain('URI="https://keys.example.com/k1"');
+    expect(rewrite(media, 'http://origin:8080/live/v0/index.m3u8', { playlistPath: '/live/v0/index.m3u8' })).toContain(
+      'URI="https://keys.example.com/k1"',
+    );
   });
 
   it('sends media objects (segments, init segments) to their target in absolute mode, and reports each', () => {
     const seen: MediaTarget[] = [];
-    const out = rewrite(media, 'http://origin:8080/live/v0/index.m3u8', { playlistPath: '/live/v0/index.m3u8', onTarget: (t) => seen.push(t) });
+    const out = rewrite(media, 'http://origin:8080/live/v0/index.m3u8', {
+      playlistPath: '/live/v0/index.m3u8',
+      onTarget: (t) => seen.push(t),
+    });
     expect(out).toContain('URI="http://edge:81/live/v0/init.mp4"');
     expect(out).toContain('\nhttp://edge:81/live/v0/seg1.m4s?tok=1\n');
     expect(out).toContain('\nhttp://edge:81/live/v0/seg2.m4s\n');
@@ -69,7 +83,13 @@ describe('createUriMapper', () => {
   });
 
   it('maps through an origin base path and resolves against the URL after redirects', () => {
-    const mapUri = createUriMapper({ mode: 'absolute', originBase: new URL('http://origin:8080/store/'), playlistPath: '/live/v0/index.m3u8', carry: '', target: edgeTarget });
+    const mapUri = createUriMapper({
+      mode: 'absolute',
+      originBase: new URL('http://origin:8080/store/'),
+      playlistPath: '/live/v0/index.m3u8',
+      carry: '',
+      target: edgeTarget,
+    });
     const result = rewritePlaylist(media, { playlistUrl: 'http://origin:8080/store/live/v0/index.m3u8', mapUri });
     expect(result.ok && result.text).toContain('\nhttp://edge:81/store/live/v0/seg1.m4s?tok=1\n');
     // "/live/v0/seg2.m4s" is root-relative: outside the base path, so left to the origin.

@@ -47,6 +47,11 @@ describe('relativeReference', () => {
 
 describe('appendQuery', () => {
   it('adds to an empty or existing query', () => {
-    expect([appendQuery('', 'm=1'), appendQuery('?a=1', 'm=1'), appendQuery('?a=1', ''), appendQuery('?', 'm=1')]).toEqual(['?m=1', '?a=1&m=1', '?a=1', '?m=1']);
+    expect([appendQuery('', 'm=1'), appendQuery('?a=1', 'm=1'), appendQuery('?a=1', ''), appendQuery('?', 'm=1')]).toEqual([
+      '?m=1',
+      '?a=1&m=1',
+      '?a=1',
+      '?m=1',
+    ]);
   });
 });

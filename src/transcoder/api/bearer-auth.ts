@@ -10,7 +10,11 @@ export function bearerAuth(token: string | undefined): MiddlewareHandler {
   const expected = token === undefined ? undefined : Buffer.from(token);
   return async function requireBearerToken(c, next) {
     if (expected === undefined) {
-      return c.json(errorBody('unauthorized', 'the control API is disabled: no API token is configured (set api.token, HLSCDN_API_TOKEN)'), 401, { 'WWW-Authenticate': 'Bearer' });
+      return c.json(
+        errorBody('unauthorized', 'the control API is disabled: no API token is configured (set api.token, HLSCDN_API_TOKEN)'),
+        401,
+        { 'WWW-Authenticate': 'Bearer' },
+      );
     }
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);

@@ -39,7 +39,12 @@ export interface RunningControlService extends RunningServer {
 export async function startControlService(options: ControlServiceOptions): Promise<RunningControlService> {
   const logger = (options.logger ?? silentLogger()).child({ component: 'transcoder-api' });
   const keys = taskKeys(options.redis.keyPrefix);
-  const redis: Redis = createRedisConnection({ ...withoutKeyPrefix(options.redis), name: 'hlscdn-transcoder-api', lazyConnect: true, logger });
+  const redis: Redis = createRedisConnection({
+    ...withoutKeyPrefix(options.redis),
+    name: 'hlscdn-transcoder-api',
+    lazyConnect: true,
+    logger,
+  });
   let queue: TaskQueue | undefined;
   try {
     await waitForReady(redis, { what: 'the transcoder control API' });

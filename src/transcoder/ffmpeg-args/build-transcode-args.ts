@@ -35,18 +35,22 @@ export function buildTranscodeArgs(options: TranscodeOptions): string[] {
 
   return [
     '-hide_banner',
-    '-loglevel', options.logLevel ?? 'warning',
+    '-loglevel',
+    options.logLevel ?? 'warning',
     // Machine-readable progress on stdout every second instead of the interactive status line.
     '-nostats',
-    '-progress', 'pipe:1',
-    '-stats_period', '1',
+    '-progress',
+    'pipe:1',
+    '-stats_period',
+    '1',
     // Never stop at an "overwrite?" prompt: a restart writes into the same directory.
     '-y',
     ...input.args,
     ...encode.args,
     // Filter graphs with several outputs can start one stream well before another;
     // the default queue of 128 packets then aborts the run (ffmpeg trac #6375).
-    '-max_muxing_queue_size', '1024',
+    '-max_muxing_queue_size',
+    '1024',
     ...(options.threads === undefined ? [] : ['-threads', String(options.threads)]),
     ...buildHlsArgs({
       rungs: options.rungs,

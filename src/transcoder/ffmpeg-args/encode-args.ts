@@ -64,14 +64,20 @@ export function buildEncodeArgs(options: EncodeArgsOptions): EncodeArgs {
   if (videoIndex > 0 && fps !== undefined) {
     const gop = String(framesPerSegment(fps, options.segmentDurationSec));
     args.push(
-      '-c:v', 'libx264',
-      '-preset', options.encoderPreset,
+      '-c:v',
+      'libx264',
+      '-preset',
+      options.encoderPreset,
       // Aligned GOPs across rungs: a fixed GOP of one segment, no scene-cut keyframes,
       // and a keyframe forced at every segment boundary so all rungs cut at the same time.
-      '-g', gop,
-      '-keyint_min', gop,
-      '-sc_threshold', '0',
-      '-force_key_frames', `expr:gte(t,n_forced*${options.segmentDurationSec})`,
+      '-g',
+      gop,
+      '-keyint_min',
+      gop,
+      '-sc_threshold',
+      '0',
+      '-force_key_frames',
+      `expr:gte(t,n_forced*${options.segmentDurationSec})`,
       ...videoOptions,
     );
   }
@@ -96,10 +102,15 @@ function videoFilterGraph(input: string, rungs: readonly VideoRung[], fps: numbe
 
 function videoRateArgs(index: number, rung: VideoRung): string[] {
   return [
-    `-b:v:${index}`, `${rung.videoBitrateKbps}k`,
-    `-maxrate:v:${index}`, `${rung.maxrateKbps}k`,
-    `-bufsize:v:${index}`, `${rung.bufsizeKbps}k`,
-    `-profile:v:${index}`, rung.profile,
-    `-level:v:${index}`, rung.level,
+    `-b:v:${index}`,
+    `${rung.videoBitrateKbps}k`,
+    `-maxrate:v:${index}`,
+    `${rung.maxrateKbps}k`,
+    `-bufsize:v:${index}`,
+    `${rung.bufsizeKbps}k`,
+    `-profile:v:${index}`,
+    rung.profile,
+    `-level:v:${index}`,
+    rung.level,
   ];
 }

@@ -40,10 +40,12 @@ export function buildHlsArgs(options: HlsArgsOptions): string[] {
   }
 
   args.push(
-    '-hls_segment_filename', `${variantDir}/${segmentNamePattern(segmentType)}`,
+    '-hls_segment_filename',
+    `${variantDir}/${segmentNamePattern(segmentType)}`,
     // Name and value as two argv elements: joined into one string the value's spaces
     // get split again by wrappers such as fluent-ffmpeg.
-    '-var_stream_map', options.varStreamMap,
+    '-var_stream_map',
+    options.varStreamMap,
     `${variantDir}/${MEDIA_PLAYLIST_NAME}`,
   );
   return args;

@@ -29,7 +29,18 @@ describe('buildInputArgs for URLs', () => {
     const vod = buildInputArgs({ kind: 'url', url: 'https://h/file.mp4', live: false }, VOD).args;
     expect(live).toContain('-reconnect_streamed');
     expect(vod).not.toContain('-reconnect_streamed');
-    expect(vod).toEqual(['-reconnect', '1', '-reconnect_on_network_error', '1', '-reconnect_delay_max', '5', '-rw_timeout', '10000000', '-i', 'https://h/file.mp4']);
+    expect(vod).toEqual([
+      '-reconnect',
+      '1',
+      '-reconnect_on_network_error',
+      '1',
+      '-reconnect_delay_max',
+      '5',
+      '-rw_timeout',
+      '10000000',
+      '-i',
+      'https://h/file.mp4',
+    ]);
   });
 
   it('never reads a URL in real time', () => {
@@ -37,7 +48,12 @@ describe('buildInputArgs for URLs', () => {
   });
 
   it('converts the network timeout to microseconds', () => {
-    expect(buildInputArgs({ kind: 'url', url: 'tcp://h:1', live: true, networkTimeoutSec: 2.5 }, LIVE).args).toEqual(['-rw_timeout', '2500000', '-i', 'tcp://h:1']);
+    expect(buildInputArgs({ kind: 'url', url: 'tcp://h:1', live: true, networkTimeoutSec: 2.5 }, LIVE).args).toEqual([
+      '-rw_timeout',
+      '2500000',
+      '-i',
+      'tcp://h:1',
+    ]);
   });
 });
 
@@ -47,8 +63,14 @@ describe('buildInputArgs for the test source', () => {
   it('uses testsrc (its own counter) and a sine tone; VOD runs as fast as it can', () => {
     expect(buildInputArgs({ ...base, durationSec: 4 }, VOD)).toEqual({
       args: [
-        '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=30000/1001:duration=4',
-        '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=4',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=640x360:rate=30000/1001:duration=4',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440:sample_rate=48000:duration=4',
       ],
       video: '0:v:0',
       audio: '1:a:0',

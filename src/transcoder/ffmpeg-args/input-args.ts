@@ -35,12 +35,16 @@ function networkArgs(input: UrlInput): string[] {
     case 'http':
     case 'https':
       return [
-        '-reconnect', '1',
+        '-reconnect',
+        '1',
         // Non-seekable (live) HTTP bodies reconnect only with reconnect_streamed.
         ...(input.live ? ['-reconnect_streamed', '1'] : []),
-        '-reconnect_on_network_error', '1',
-        '-reconnect_delay_max', '5',
-        '-rw_timeout', timeoutUs,
+        '-reconnect_on_network_error',
+        '1',
+        '-reconnect_delay_max',
+        '5',
+        '-rw_timeout',
+        timeoutUs,
       ];
     case 'rtsp':
     case 'rtsps':
@@ -66,9 +70,7 @@ function testSourceArgs(input: TestSourceInput, mode: TranscodeMode): InputArgs 
   const size = `size=${input.width}x${input.height}:rate=${frameRateForFfmpeg(input.fps)}${duration}`;
   const drawClock = input.clock && input.fontFile !== undefined;
   // testsrc draws its own frame counter; testsrc2 is the calmer background for our clock.
-  const video = drawClock
-    ? `testsrc2=${size},${clockFilter(input, input.fontFile ?? '')}`
-    : `testsrc=${size}`;
+  const video = drawClock ? `testsrc2=${size},${clockFilter(input, input.fontFile ?? '')}` : `testsrc=${size}`;
   const audio = `sine=frequency=${input.toneHz}:sample_rate=48000${duration}`;
   return {
     args: [...realtime, '-f', 'lavfi', '-i', video, ...realtime, '-f', 'lavfi', '-i', audio],

@@ -5,8 +5,16 @@ import { validateTranscodeOptions } from './transcode-options.js';
 import type { TranscodeOptions } from './transcode-options.js';
 
 const R720: Rung = {
-  kind: 'video', name: '720p', width: 1280, height: 720, videoBitrateKbps: 2800, maxrateKbps: 2996, bufsizeKbps: 4200,
-  audioBitrateKbps: 128, profile: 'high', level: '3.1',
+  kind: 'video',
+  name: '720p',
+  width: 1280,
+  height: 720,
+  videoBitrateKbps: 2800,
+  maxrateKbps: 2996,
+  bufsizeKbps: 4200,
+  audioBitrateKbps: 128,
+  profile: 'high',
+  level: '3.1',
 };
 const AUDIO: Rung = { kind: 'audio', name: 'audio-only', audioBitrateKbps: 64 };
 
@@ -41,7 +49,11 @@ describe('validateTranscodeOptions', () => {
     ['an empty output directory', { outDir: ' ' }, 'invalid-out-dir'],
     ['an empty url', { input: { kind: 'url', url: '', live: false } }, 'invalid-input'],
     ['a zero network timeout', { input: { kind: 'url', url: 'x', live: false, networkTimeoutSec: 0 } }, 'invalid-input'],
-    ['an odd test source size', { input: { kind: 'testsrc', width: 641, height: 360, fps: 30, clock: false, toneHz: 440 } }, 'invalid-input'],
+    [
+      'an odd test source size',
+      { input: { kind: 'testsrc', width: 641, height: 360, fps: 30, clock: false, toneHz: 440 } },
+      'invalid-input',
+    ],
     ['a silent test tone', { input: { kind: 'testsrc', width: 640, height: 360, fps: 30, clock: false, toneHz: 0 } }, 'invalid-input'],
     ['zero threads', { threads: 0 }, 'invalid-threads'],
   ])('rejects %s', (_label, change, code) => {

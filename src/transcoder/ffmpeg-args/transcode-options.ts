@@ -129,7 +129,8 @@ function checkRungs({ rungs, fps }: TranscodeOptions): Check {
   if (rungs.length === 0) return fail('no-rungs', 'there is nothing to encode: the ladder is empty');
   const names = new Set<string>();
   for (const rung of rungs) {
-    if (!RUNG_NAME_PATTERN.test(rung.name)) return fail('invalid-rung', `rung name "${rung.name}" is not safe for paths and -var_stream_map`);
+    if (!RUNG_NAME_PATTERN.test(rung.name))
+      return fail('invalid-rung', `rung name "${rung.name}" is not safe for paths and -var_stream_map`);
     if (names.has(rung.name)) return fail('duplicate-rung-name', `two rungs are named "${rung.name}"`);
     names.add(rung.name);
     if (rung.kind === 'video' && !(isEvenPositive(rung.width) && isEvenPositive(rung.height))) {
@@ -150,7 +151,10 @@ function checkTiming({ segment, mode }: TranscodeOptions): Check {
   }
   if (mode.kind === 'live') {
     if (!(mode.dvrWindowSec >= segmentSec * MIN_LIVE_WINDOW_SEGMENTS)) {
-      return fail('dvr-window-too-short', `a live window of ${mode.dvrWindowSec}s holds fewer than ${MIN_LIVE_WINDOW_SEGMENTS} segments of ${segmentSec}s (RFC 8216 6.2.2)`);
+      return fail(
+        'dvr-window-too-short',
+        `a live window of ${mode.dvrWindowSec}s holds fewer than ${MIN_LIVE_WINDOW_SEGMENTS} segments of ${segmentSec}s (RFC 8216 6.2.2)`,
+      );
     }
     if (mode.startNumber !== undefined && !(Number.isSafeInteger(mode.startNumber) && mode.startNumber >= 0)) {
       return fail('invalid-start-number', `start number must be a non-negative integer, got ${mode.startNumber}`);

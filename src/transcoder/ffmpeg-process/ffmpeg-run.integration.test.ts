@@ -24,11 +24,28 @@ afterAll(async () => {
 });
 
 const HEAD = ['-hide_banner', '-loglevel', 'warning', '-nostats', '-progress', 'pipe:1', '-stats_period', '0.5', '-y'];
-const hlsTo = (out: string) => ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-f', 'hls', '-hls_time', '1', '-hls_list_size', '0', out];
+const hlsTo = (out: string) => [
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-g',
+  '25',
+  '-f',
+  'hls',
+  '-hls_time',
+  '1',
+  '-hls_list_size',
+  '0',
+  out,
+];
 
 describe('FfmpegRun', () => {
   it('reports progress and a clean exit', async () => {
-    const run = FfmpegRun.start({ argv: [...HEAD, '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=25:duration=2', ...hlsTo(join(dir, 'a.m3u8'))], launchers });
+    const run = FfmpegRun.start({
+      argv: [...HEAD, '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=25:duration=2', ...hlsTo(join(dir, 'a.m3u8'))],
+      launchers,
+    });
     const blocks: ProgressBlock[] = [];
     run.on('progress', (block) => blocks.push(block));
     const exit = await run.exited;
@@ -39,9 +56,15 @@ describe('FfmpegRun', () => {
   });
 
   it('stops gracefully with SIGINT: exit 255 and a finished playlist', async () => {
-    const run = FfmpegRun.start({ argv: [...HEAD, '-re', '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=25', ...hlsTo(join(dir, 'b.m3u8'))], launchers });
+    const run = FfmpegRun.start({
+      argv: [...HEAD, '-re', '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=25', ...hlsTo(join(dir, 'b.m3u8'))],
+      launchers,
+    });
     await waitUntil(() => run.pid !== undefined, { what: 'ffmpeg to start' });
-    await waitUntil(async () => (await readFile(join(dir, 'b.m3u8'), 'utf8').catch(() => '')).includes('.ts'), { timeoutMs: 10_000, what: 'a segment' });
+    await waitUntil(async () => (await readFile(join(dir, 'b.m3u8'), 'utf8').catch(() => '')).includes('.ts'), {
+      timeoutMs: 10_000,
+      what: 'a segment',
+    });
     const exit = await run.stop({ graceMs: 5_000 });
     expect(exit).toMatchObject({ code: 255, signal: null, stopRequested: true });
     expect(await readFile(join(dir, 'b.m3u8'), 'utf8')).toContain('#EXT-X-ENDLIST');
@@ -49,7 +72,10 @@ describe('FfmpegRun', () => {
   });
 
   it('kills with SIGKILL', async () => {
-    const run = FfmpegRun.start({ argv: [...HEAD, '-re', '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=25', ...hlsTo(join(dir, 'c.m3u8'))], launchers });
+    const run = FfmpegRun.start({
+      argv: [...HEAD, '-re', '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=25', ...hlsTo(join(dir, 'c.m3u8'))],
+      launchers,
+    });
     await waitUntil(() => run.pid !== undefined, { what: 'ffmpeg to start' });
     const pid = run.pid as number;
     expect(await run.kill()).toMatchObject({ signal: 'SIGKILL', stopRequested: true });
@@ -73,12 +99,32 @@ describe('probeInput', () => {
   it('reads size, frame rate, audio and duration of a file', async () => {
     const file = join(dir, 'in.mp4');
     const made = await FfmpegRun.start({
-      argv: [...HEAD, '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=25:duration=1', '-f', 'lavfi', '-i', 'sine=duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', file],
+      argv: [
+        ...HEAD,
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=320x180:rate=25:duration=1',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=duration=1',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-c:a',
+        'aac',
+        file,
+      ],
       launchers,
     }).exited;
     expect(made.code).toBe(0);
     const probe = await probeInput(file, { launchers });
-    expect(probe).toMatchObject({ ok: true, value: { video: { width: 320, height: 180, fps: 25 }, audio: { channels: 1, sampleRate: 44100 } } });
+    expect(probe).toMatchObject({
+      ok: true,
+      value: { video: { width: 320, height: 180, fps: 25 }, audio: { channels: 1, sampleRate: 44100 } },
+    });
     expect(probe.ok && probe.value.durationSec).toBeCloseTo(1, 1);
   });
 

@@ -50,7 +50,10 @@ describe('planFluentCommand', () => {
     const plan = planFluentCommand(liveTestsrc);
     expect(plan.ok).toBe(true);
     if (!plan.ok) return;
-    expect(plan.value.inputs.map((input) => input.source)).toEqual([liveTestsrc[liveTestsrc.indexOf('-i') + 1], 'sine=frequency=440:sample_rate=48000']);
+    expect(plan.value.inputs.map((input) => input.source)).toEqual([
+      liveTestsrc[liveTestsrc.indexOf('-i') + 1],
+      'sine=frequency=440:sample_rate=48000',
+    ]);
     // The global flags stay in front of the first input.
     expect(plan.value.inputs[0]?.options.slice(0, 4)).toEqual(['-hide_banner', '-loglevel', 'warning', '-nostats']);
     expect(plan.value.inputs[1]?.options).toEqual(['-re', '-f', 'lavfi']);

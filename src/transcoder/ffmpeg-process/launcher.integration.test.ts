@@ -16,7 +16,9 @@ afterAll(async () => {
 
 describe('launcherScript', () => {
   it('execs the command with single-quoted words and passes "$@" through', () => {
-    expect(launcherScript(['/usr/bin/setsid', "/opt/it's ffmpeg"]).split('\n')[2]).toBe(`exec '/usr/bin/setsid' '/opt/it'\\''s ffmpeg' "$@"`);
+    expect(launcherScript(['/usr/bin/setsid', "/opt/it's ffmpeg"]).split('\n')[2]).toBe(
+      `exec '/usr/bin/setsid' '/opt/it'\\''s ffmpeg' "$@"`,
+    );
   });
 });
 

@@ -78,7 +78,10 @@ async function writeLauncher(dir: string, name: string, command: readonly string
   const text = launcherScript(command);
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
   const path = join(dir, `${name}-${hash}.sh`);
-  const exists = await stat(path).then(() => true, () => false);
+  const exists = await stat(path).then(
+    () => true,
+    () => false,
+  );
   if (!exists) {
     const tmp = `${path}.${process.pid}.tmp`;
     await writeFile(tmp, text, { mode: 0o755 });

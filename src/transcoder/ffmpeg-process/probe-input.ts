@@ -48,7 +48,10 @@ export function fromFluentProbe(data: FfprobeData): unknown {
 /** The useful part of ffprobe's failure: its last stderr line, not fluent-ffmpeg's preamble. */
 function describeProbeError(error: unknown): string {
   const message = errorMessage(error);
-  const lines = message.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const first = lines[0] ?? 'ffprobe failed';
   const killed = /code 137|signal SIGKILL/.test(first);
   const last = lines.length > 1 ? lines.at(-1) : undefined;

@@ -4,7 +4,13 @@ import { higherH264Level, minimumH264Level } from './h264-level.js';
 import type { LevelRequirements } from './h264-level.js';
 
 const rung = (over: Partial<LevelRequirements>): LevelRequirements => ({
-  width: 1920, height: 1080, fps: 30, maxrateKbps: 5350, bufsizeKbps: 7500, profile: 'high', ...over,
+  width: 1920,
+  height: 1080,
+  fps: 30,
+  maxrateKbps: 5350,
+  bufsizeKbps: 7500,
+  profile: 'high',
+  ...over,
 });
 
 describe('minimumH264Level', () => {

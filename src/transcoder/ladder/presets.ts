@@ -18,9 +18,7 @@ export function defaultBufsizeKbps(videoBitrateKbps: number): number {
   return Math.round(videoBitrateKbps * BUFSIZE_FACTOR);
 }
 
-function videoPreset(
-  spec: Omit<VideoRungSpec, 'kind' | 'maxrateKbps' | 'bufsizeKbps'>,
-): VideoRungSpec {
+function videoPreset(spec: Omit<VideoRungSpec, 'kind' | 'maxrateKbps' | 'bufsizeKbps'>): VideoRungSpec {
   return {
     kind: 'video',
     ...spec,

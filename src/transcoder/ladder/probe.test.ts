@@ -72,7 +72,12 @@ describe('parseFfprobeJson', () => {
 
   it('reports an input with neither usable video nor audio', () => {
     expect(parseFfprobeJson({ streams: [] })).toMatchObject({ ok: false, error: { code: 'no-media-streams' } });
-    const subtitlesOnly = { streams: [{ codec_type: 'subtitle', codec_name: 'mov_text' }, { codec_type: 'video', width: 0, height: 0, avg_frame_rate: '0/0' }] };
+    const subtitlesOnly = {
+      streams: [
+        { codec_type: 'subtitle', codec_name: 'mov_text' },
+        { codec_type: 'video', width: 0, height: 0, avg_frame_rate: '0/0' },
+      ],
+    };
     expect(parseFfprobeJson(subtitlesOnly)).toMatchObject({ ok: false, error: { code: 'no-media-streams' } });
   });
 });

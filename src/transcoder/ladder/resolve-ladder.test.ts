@@ -61,11 +61,31 @@ describe('resolveLadder', () => {
 
   it('keeps explicit values of a custom rung and accepts custom audio rungs', () => {
     const result = resolveLadder([
-      { kind: 'video', name: 'hq', height: 1440, videoBitrateKbps: 9000, maxrateKbps: 9500, bufsizeKbps: 12000, audioBitrateKbps: 192, profile: 'main', level: '5.0' },
+      {
+        kind: 'video',
+        name: 'hq',
+        height: 1440,
+        videoBitrateKbps: 9000,
+        maxrateKbps: 9500,
+        bufsizeKbps: 12000,
+        audioBitrateKbps: 192,
+        profile: 'main',
+        level: '5.0',
+      },
       { kind: 'audio', name: 'aac_hi', audioBitrateKbps: 160 },
     ]);
     expect(result.ok && result.value).toEqual([
-      { kind: 'video', name: 'hq', height: 1440, videoBitrateKbps: 9000, maxrateKbps: 9500, bufsizeKbps: 12000, audioBitrateKbps: 192, profile: 'main', level: '5.0' },
+      {
+        kind: 'video',
+        name: 'hq',
+        height: 1440,
+        videoBitrateKbps: 9000,
+        maxrateKbps: 9500,
+        bufsizeKbps: 12000,
+        audioBitrateKbps: 192,
+        profile: 'main',
+        level: '5.0',
+      },
       { kind: 'audio', name: 'aac_hi', audioBitrateKbps: 160 },
     ]);
   });

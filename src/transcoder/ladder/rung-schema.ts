@@ -39,13 +39,11 @@ export const videoRungSpecSchema = z
     level: z.enum(H264_LEVELS).default('3.0'),
   })
   .strict()
-  .transform(
-    (rung): VideoRungSpec => ({
-      ...rung,
-      maxrateKbps: rung.maxrateKbps ?? defaultMaxrateKbps(rung.videoBitrateKbps),
-      bufsizeKbps: rung.bufsizeKbps ?? defaultBufsizeKbps(rung.videoBitrateKbps),
-    }),
-  )
+  .transform((rung): VideoRungSpec => ({
+    ...rung,
+    maxrateKbps: rung.maxrateKbps ?? defaultMaxrateKbps(rung.videoBitrateKbps),
+    bufsizeKbps: rung.bufsizeKbps ?? defaultBufsizeKbps(rung.videoBitrateKbps),
+  }))
   .refine((rung) => rung.maxrateKbps >= rung.videoBitrateKbps, {
     message: 'maxrateKbps must not be below videoBitrateKbps',
     path: ['maxrateKbps'],

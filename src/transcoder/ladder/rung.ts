@@ -7,11 +7,22 @@ export type H264Profile = 'baseline' | 'main' | 'high';
 
 /** H.264 levels (ITU-T H.264 Annex A, Table A-1) in the spelling x264 accepts. Level 1b is left out. */
 export const H264_LEVELS = [
-  '1.0', '1.1', '1.2', '1.3',
-  '2.0', '2.1', '2.2',
-  '3.0', '3.1', '3.2',
-  '4.0', '4.1', '4.2',
-  '5.0', '5.1', '5.2',
+  '1.0',
+  '1.1',
+  '1.2',
+  '1.3',
+  '2.0',
+  '2.1',
+  '2.2',
+  '3.0',
+  '3.1',
+  '3.2',
+  '4.0',
+  '4.1',
+  '4.2',
+  '5.0',
+  '5.1',
+  '5.2',
 ] as const;
 
 export type H264Level = (typeof H264_LEVELS)[number];

@@ -21,8 +21,7 @@ function trimmed(specs: readonly RungSpec[], probe: LadderProbe, maxFps?: number
   return result.value;
 }
 
-const sizes = (rungs: readonly Rung[]): string[] =>
-  rungs.map((r) => (r.kind === 'video' ? `${r.name}=${r.width}x${r.height}` : r.name));
+const sizes = (rungs: readonly Rung[]): string[] => rungs.map((r) => (r.kind === 'video' ? `${r.name}=${r.width}x${r.height}` : r.name));
 
 describe('trimLadder', () => {
   it('keeps every rung of a 1080p input with 16:9 sizes and the presets unchanged', () => {
@@ -30,8 +29,16 @@ describe('trimLadder', () => {
     expect(sizes(rungs)).toEqual(['1080p=1920x1080', '720p=1280x720', '480p=854x480', '360p=640x360', '240p=426x240', 'audio-only']);
     expect(fps).toBe(30);
     expect(rungs[0]).toEqual({
-      kind: 'video', name: '1080p', width: 1920, height: 1080, videoBitrateKbps: 5000, maxrateKbps: 5350,
-      bufsizeKbps: 7500, audioBitrateKbps: 128, profile: 'high', level: '4.0',
+      kind: 'video',
+      name: '1080p',
+      width: 1920,
+      height: 1080,
+      videoBitrateKbps: 5000,
+      maxrateKbps: 5350,
+      bufsizeKbps: 7500,
+      audioBitrateKbps: 128,
+      profile: 'high',
+      level: '4.0',
     });
   });
 
@@ -66,11 +73,24 @@ describe('trimLadder', () => {
   });
 
   it('keeps one rung at the input size when the input is smaller than every rung', () => {
-    const { rungs } = trimmed([LADDER_PRESETS['720p'], LADDER_PRESETS['360p']], { video: { width: 256, height: 144, fps: 30 }, audio: STEREO });
+    const { rungs } = trimmed([LADDER_PRESETS['720p'], LADDER_PRESETS['360p']], {
+      video: { width: 256, height: 144, fps: 30 },
+      audio: STEREO,
+    });
     // The smallest rung (360p) shrinks to 144p; bitrates scale with the pixel count (0.4^2).
     expect(rungs).toEqual([
-      { kind: 'video', name: '144p', width: 256, height: 144, videoBitrateKbps: 128, maxrateKbps: 137, bufsizeKbps: 192,
-        audioBitrateKbps: 96, profile: 'main', level: '3.0' },
+      {
+        kind: 'video',
+        name: '144p',
+        width: 256,
+        height: 144,
+        videoBitrateKbps: 128,
+        maxrateKbps: 137,
+        bufsizeKbps: 192,
+        audioBitrateKbps: 96,
+        profile: 'main',
+        level: '3.0',
+      },
     ]);
   });
 
@@ -100,14 +120,18 @@ describe('trimLadder', () => {
 
   it('fails when nothing in the ladder can be fed by the input', () => {
     expect(trimLadder([LADDER_PRESETS['audio-only']], { video: { width: 1280, height: 720, fps: 30 } })).toMatchObject({
-      ok: false, error: { code: 'nothing-to-encode' },
+      ok: false,
+      error: { code: 'nothing-to-encode' },
     });
     expect(trimLadder(FULL, {})).toMatchObject({ ok: false, error: { code: 'nothing-to-encode' } });
   });
 
   it('rejects a probe with a zero-sized or rate-less video', () => {
     expect(trimLadder(FULL, { video: { width: 0, height: 720, fps: 30 } })).toMatchObject({ ok: false, error: { code: 'invalid-probe' } });
-    expect(trimLadder(FULL, { video: { width: 1280, height: 720, fps: Number.NaN } })).toMatchObject({ ok: false, error: { code: 'invalid-probe' } });
+    expect(trimLadder(FULL, { video: { width: 1280, height: 720, fps: Number.NaN } })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-probe' },
+    });
   });
 
   it.each([

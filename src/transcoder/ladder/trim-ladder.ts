@@ -40,7 +40,10 @@ export function trimLadder(
 ): Result<TrimmedLadder, CodedProblem<TrimLadderErrorCode>> {
   const { video, audio } = probe;
   if (video && !(isPositive(video.width) && isPositive(video.height) && isPositive(video.fps))) {
-    return fail('invalid-probe', `input video must have positive width, height and fps (got ${video.width}x${video.height} @ ${video.fps})`);
+    return fail(
+      'invalid-probe',
+      `input video must have positive width, height and fps (got ${video.width}x${video.height} @ ${video.fps})`,
+    );
   }
 
   const hasAudio = audio !== undefined;
@@ -80,11 +83,7 @@ export function trimLadder(
  * the long side follows the input's aspect ratio, rounded to even (4:2:0 chroma needs
  * even sizes) without exceeding the input.
  */
-function sizeRung(
-  spec: VideoRungSpec,
-  input: { readonly width: number; readonly height: number },
-  hasAudio: boolean,
-): VideoRung {
+function sizeRung(spec: VideoRungSpec, input: { readonly width: number; readonly height: number }, hasAudio: boolean): VideoRung {
   const inputShort = Math.min(input.width, input.height);
   const inputLong = Math.max(input.width, input.height);
   const short = floorEven(spec.height);

@@ -3,8 +3,25 @@ import { describe, it, expect } from 'vitest';
 import type { Rung, VideoRung } from '../ladder/rung.js';
 import { buildMasterPlaylist } from './build-master-playlist.js';
 
-const video = (name: string, width: number, height: number, kbps: [number, number, number], audio: number | undefined, profile: VideoRung['profile'], level: VideoRung['level']): VideoRung => ({
-  kind: 'video', name, width, height, videoBitrateKbps: kbps[0], maxrateKbps: kbps[1], bufsizeKbps: kbps[2], audioBitrateKbps: audio, profile, level,
+const video = (
+  name: string,
+  width: number,
+  height: number,
+  kbps: [number, number, number],
+  audio: number | undefined,
+  profile: VideoRung['profile'],
+  level: VideoRung['level'],
+): VideoRung => ({
+  kind: 'video',
+  name,
+  width,
+  height,
+  videoBitrateKbps: kbps[0],
+  maxrateKbps: kbps[1],
+  bufsizeKbps: kbps[2],
+  audioBitrateKbps: audio,
+  profile,
+  level,
 });
 
 const LADDER: Rung[] = [
@@ -43,13 +60,26 @@ describe('buildMasterPlaylist', () => {
   });
 
   it('lists only the video codec for rungs without audio', () => {
-    const text = buildMasterPlaylist({ rungs: [video('240p', 426, 240, [400, 428, 600], undefined, 'baseline', '3.0')], fps: 30, segmentType: 'ts' });
-    expect(text).toContain('#EXT-X-STREAM-INF:BANDWIDTH=470800,AVERAGE-BANDWIDTH=440000,RESOLUTION=426x240,FRAME-RATE=30.000,CODECS="avc1.42c01e"\n240p/index.m3u8\n');
+    const text = buildMasterPlaylist({
+      rungs: [video('240p', 426, 240, [400, 428, 600], undefined, 'baseline', '3.0')],
+      fps: 30,
+      segmentType: 'ts',
+    });
+    expect(text).toContain(
+      '#EXT-X-STREAM-INF:BANDWIDTH=470800,AVERAGE-BANDWIDTH=440000,RESOLUTION=426x240,FRAME-RATE=30.000,CODECS="avc1.42c01e"\n240p/index.m3u8\n',
+    );
   });
 
   it('uses the muxing overhead given', () => {
-    const text = buildMasterPlaylist({ rungs: [{ kind: 'audio', name: 'a', audioBitrateKbps: 100 }], fps: undefined, segmentType: 'ts', muxingOverhead: 0 });
-    expect(text).toBe('#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=100000,AVERAGE-BANDWIDTH=100000,CODECS="mp4a.40.2"\na/index.m3u8\n');
+    const text = buildMasterPlaylist({
+      rungs: [{ kind: 'audio', name: 'a', audioBitrateKbps: 100 }],
+      fps: undefined,
+      segmentType: 'ts',
+      muxingOverhead: 0,
+    });
+    expect(text).toBe(
+      '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=100000,AVERAGE-BANDWIDTH=100000,CODECS="mp4a.40.2"\na/index.m3u8\n',
+    );
   });
 
   it('leaves FRAME-RATE out when no rate is known', () => {

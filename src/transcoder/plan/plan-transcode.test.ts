@@ -12,7 +12,11 @@ function spec(input: TaskSpecInput) {
 
 describe('planTranscode', () => {
   it('fits the ladder to the input and changes only start number and discontinuity between runs', () => {
-    const plan = planTranscode({ spec: spec({ input: 'rtmp://h/live/k', ladder: ['1080p', '720p', '360p'], dvrWindowSec: 12 }), probe: { video: { width: 1280, height: 720, fps: 30 }, audio: { channels: 2, sampleRate: 44100 } }, workDir: '/w/t1' });
+    const plan = planTranscode({
+      spec: spec({ input: 'rtmp://h/live/k', ladder: ['1080p', '720p', '360p'], dvrWindowSec: 12 }),
+      probe: { video: { width: 1280, height: 720, fps: 30 }, audio: { channels: 2, sampleRate: 44100 } },
+      workDir: '/w/t1',
+    });
     if (!plan.ok) throw new Error(plan.error.message);
     expect(plan.value.rungs.map((r) => r.name)).toEqual(['720p', '360p']);
     expect([plan.value.live, plan.value.windowSegments, plan.value.endsByItself]).toEqual([true, 6, false]);
@@ -29,19 +33,29 @@ describe('planTranscode', () => {
     const withFont = planTranscode({ spec: live, probe: probeForTestSource(live.input as never), workDir: '/w', fontFile: '/f.ttf' });
     const without = planTranscode({ spec: live, probe: probeForTestSource(live.input as never), workDir: '/w' });
     if (!withFont.ok || !without.ok) throw new Error('plan failed');
-    expect(withFont.value.argsFor({ startNumber: 0, discontinuity: false, nowMs: 1_700_000_000_000 }).join(' ')).toContain('gmtime\\:1700000000');
+    expect(withFont.value.argsFor({ startNumber: 0, discontinuity: false, nowMs: 1_700_000_000_000 }).join(' ')).toContain(
+      'gmtime\\:1700000000',
+    );
     expect(without.value.argsFor({ startNumber: 0, discontinuity: false, nowMs: 0 }).join(' ')).not.toContain('drawtext');
     // A 240p rung on a 180p source is shrunk to the source.
     expect(withFont.value.rungs.map((r) => r.name)).toEqual(['180p']);
   });
 
   it('knows the length of a VOD for progress', () => {
-    const vod = planTranscode({ spec: spec({ input: 'file:///in.mp4', ladder: ['360p'] }), probe: { video: { width: 640, height: 360, fps: 25 }, durationSec: 12.5 }, workDir: '/w' });
+    const vod = planTranscode({
+      spec: spec({ input: 'file:///in.mp4', ladder: ['360p'] }),
+      probe: { video: { width: 640, height: 360, fps: 25 }, durationSec: 12.5 },
+      workDir: '/w',
+    });
     expect(vod).toMatchObject({ ok: true, value: { durationSec: 12.5, endsByItself: true, live: false } });
   });
 
   it('says when nothing in the ladder can be encoded from the input', () => {
-    const audioOnly = planTranscode({ spec: spec({ input: 'file:///in.mp4', ladder: ['720p'] }), probe: { video: { width: 640, height: 360, fps: 0 } }, workDir: '/w' });
+    const audioOnly = planTranscode({
+      spec: spec({ input: 'file:///in.mp4', ladder: ['720p'] }),
+      probe: { video: { width: 640, height: 360, fps: 0 } },
+      workDir: '/w',
+    });
     expect(audioOnly).toMatchObject({ ok: false, error: { code: 'ladder-does-not-fit' } });
   });
 });

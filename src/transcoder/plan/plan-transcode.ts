@@ -66,7 +66,9 @@ export function planTranscode(options: PlanTranscodeOptions): Result<TranscodePl
     rungs: trimmed.value.rungs,
     fps: trimmed.value.fps,
     segment: spec.segment,
-    mode: live ? { kind: 'live', dvrWindowSec: spec.dvrWindowSec, startNumber: run.startNumber, discontinuity: run.discontinuity } : { kind: 'vod' },
+    mode: live
+      ? { kind: 'live', dvrWindowSec: spec.dvrWindowSec, startNumber: run.startNumber, discontinuity: run.discontinuity }
+      : { kind: 'vod' },
     outDir: options.workDir,
     encoderPreset: spec.encoderPreset,
     ...(options.threads === undefined ? {} : { threads: options.threads }),

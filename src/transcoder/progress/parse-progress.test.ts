@@ -42,10 +42,24 @@ describe('parseProgressChunk', () => {
     expect(rest).toBe('');
     expect(blocks).toHaveLength(2);
     expect(blocks[0]).toMatchObject({
-      frame: 0, fps: 0, outTimeUs: undefined, speed: undefined, totalSize: undefined, dupFrames: 0, dropFrames: 0, progress: 'continue',
+      frame: 0,
+      fps: 0,
+      outTimeUs: undefined,
+      speed: undefined,
+      totalSize: undefined,
+      dupFrames: 0,
+      dropFrames: 0,
+      progress: 'continue',
     });
     expect(blocks[1]).toMatchObject({
-      frame: 120, fps: 27.17, outTimeUs: 4_010_667, speed: 0.908, totalSize: 1_219_216, dupFrames: 1, dropFrames: 2, progress: 'end',
+      frame: 120,
+      fps: 27.17,
+      outTimeUs: 4_010_667,
+      speed: 0.908,
+      totalSize: 1_219_216,
+      dupFrames: 1,
+      dropFrames: 2,
+      progress: 'end',
     });
     expect(blocks[1]?.fields['bitrate']).toBe('2431.9kbits/s');
     expect(blocks[1]?.fields['stream_0_0_q']).toBe('-1.0');

@@ -4,7 +4,15 @@ import type { ProgressBlock } from '../progress/parse-progress.js';
 import { describeProgress, formatProgressLine } from './progress-view.js';
 
 const block = (outTimeUs: number | undefined, speed: number | undefined): ProgressBlock => ({
-  frame: undefined, fps: undefined, outTimeUs, speed, totalSize: undefined, dupFrames: undefined, dropFrames: undefined, progress: 'continue', fields: {},
+  frame: undefined,
+  fps: undefined,
+  outTimeUs,
+  speed,
+  totalSize: undefined,
+  dupFrames: undefined,
+  dropFrames: undefined,
+  progress: 'continue',
+  fields: {},
 });
 
 describe('describeProgress', () => {

@@ -29,7 +29,8 @@ export function describeProgress(block: ProgressBlock, context: ProgressContext)
   const outTimeSec = (block.outTimeUs ?? 0) / 1_000_000;
   const duration = context.durationSec;
   const percent = duration !== undefined && duration > 0 ? Math.min(100, (outTimeSec / duration) * 100) : undefined;
-  const etaSec = duration !== undefined && block.speed !== undefined && block.speed > 0 ? Math.max(0, (duration - outTimeSec) / block.speed) : undefined;
+  const etaSec =
+    duration !== undefined && block.speed !== undefined && block.speed > 0 ? Math.max(0, (duration - outTimeSec) / block.speed) : undefined;
   return {
     outTimeSec: round(outTimeSec, 3),
     speed: block.speed,

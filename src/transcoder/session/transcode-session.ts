@@ -110,7 +110,12 @@ export class TranscodeSession extends EventEmitter<SessionEvents> {
     this.supervisor.on('restart', (restart) => this.emitSafely('restart', restart));
     this.supervisor.on('run-error', (failure) => this.emitSafely('run-error', failure));
     this.supervisor.on('progress', (block) => {
-      const progress = describeProgress(block, { durationSec: this.currentPlan?.durationSec, startedAtMs: this.startedAtMs, nowMs: this.clock(), restarts: this.supervisor.restarts });
+      const progress = describeProgress(block, {
+        durationSec: this.currentPlan?.durationSec,
+        startedAtMs: this.startedAtMs,
+        nowMs: this.clock(),
+        restarts: this.supervisor.restarts,
+      });
       this.emitSafely('progress', progress);
     });
     this.done = this.supervisor.start().then((outcome) => this.finish(outcome));
@@ -164,15 +169,22 @@ export class TranscodeSession extends EventEmitter<SessionEvents> {
     await mkdir(this.options.workDir, { recursive: true });
     let probe;
     if (typeof spec.input === 'string') {
-      const inputArgs = buildInputArgs({ kind: 'url', url: spec.input, live: spec.mode === 'live', networkTimeoutSec: spec.networkTimeoutSec }, spec.mode === 'live' ? { kind: 'live', dvrWindowSec: spec.dvrWindowSec } : { kind: 'vod' }).args;
-      const probed = await probeInput(spec.input, { launchers: this.options.launchers, inputOptions: inputArgs.slice(0, inputArgs.lastIndexOf('-i')) });
+      const inputArgs = buildInputArgs(
+        { kind: 'url', url: spec.input, live: spec.mode === 'live', networkTimeoutSec: spec.networkTimeoutSec },
+        spec.mode === 'live' ? { kind: 'live', dvrWindowSec: spec.dvrWindowSec } : { kind: 'vod' },
+      ).args;
+      const probed = await probeInput(spec.input, {
+        launchers: this.options.launchers,
+        inputOptions: inputArgs.slice(0, inputArgs.lastIndexOf('-i')),
+      });
       if (!probed.ok) throw new Error(`cannot read the input ${spec.input}: ${probed.error.message}`);
       probe = probed.value;
     } else {
       probe = probeForTestSource(spec.input);
     }
     const fontFile = await usableFont(this.options.fontFile);
-    if (typeof spec.input !== 'string' && spec.input.clock && fontFile === undefined) this.logger.warn({ fontFile: this.options.fontFile }, 'no font for the test clock: it is left out');
+    if (typeof spec.input !== 'string' && spec.input.clock && fontFile === undefined)
+      this.logger.warn({ fontFile: this.options.fontFile }, 'no font for the test clock: it is left out');
     const plan = planTranscode({ spec, probe, workDir: this.options.workDir, fontFile, threads: this.options.threads });
     if (!plan.ok) throw new PermanentRunError(`${plan.error.code}: ${plan.error.message}`);
     return plan.value;

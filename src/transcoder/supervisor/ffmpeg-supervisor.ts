@@ -108,7 +108,8 @@ export class FfmpegSupervisor extends EventEmitter<SupervisorEvents> {
       this.started = true;
       void this.loop().then(
         (outcome) => this.resolveDone(outcome),
-        (error: unknown) => this.resolveDone({ state: 'failed', reason: `supervisor error: ${errorMessage(error)}`, restarts: this.restartCount }),
+        (error: unknown) =>
+          this.resolveDone({ state: 'failed', reason: `supervisor error: ${errorMessage(error)}`, restarts: this.restartCount }),
       );
     }
     return this.done;
@@ -229,8 +230,12 @@ function isFinal(state: SupervisorState): boolean {
 }
 
 /** What an ffmpeg exit means for the task. */
-export function classifyExit(exit: FfmpegExit, context: { readonly stalled: boolean; readonly stallMs: number; readonly aborted: boolean }): RunEnd {
-  if (context.stalled) return { kind: 'stalled', reason: `ffmpeg made no progress for ${Math.round(context.stallMs / 1000)} s (stalled input)` };
+export function classifyExit(
+  exit: FfmpegExit,
+  context: { readonly stalled: boolean; readonly stallMs: number; readonly aborted: boolean },
+): RunEnd {
+  if (context.stalled)
+    return { kind: 'stalled', reason: `ffmpeg made no progress for ${Math.round(context.stallMs / 1000)} s (stalled input)` };
   if (exit.spawnError !== undefined) return { kind: 'failed', reason: `ffmpeg could not be started: ${exit.spawnError}` };
   if (context.aborted || exit.stopRequested) return { kind: 'stopped' };
   if (exit.code === 0) return { kind: 'finished' };

@@ -3,7 +3,11 @@ import { describe, it, expect } from 'vitest';
 import { decideAfterRun } from './restart-policy.js';
 import type { RestartPolicy } from './restart-policy.js';
 
-const policy: RestartPolicy = { maxAttempts: 4, backoff: { maxAttempts: Infinity, baseDelayMs: 1_000, maxDelayMs: 5_000, jitter: 0 }, healthyAfterMs: 30_000 };
+const policy: RestartPolicy = {
+  maxAttempts: 4,
+  backoff: { maxAttempts: Infinity, baseDelayMs: 1_000, maxDelayMs: 5_000, jitter: 0 },
+  healthyAfterMs: 30_000,
+};
 const failed = { kind: 'failed', reason: 'Connection refused' } as const;
 const base = { policy, failures: 0, ranForMs: 1_000, endsByItself: false, random: () => 0.5 };
 
@@ -14,7 +18,12 @@ describe('decideAfterRun', () => {
   });
 
   it('restarts a live run whose input ended', () => {
-    expect(decideAfterRun({ ...base, end: { kind: 'finished' } })).toEqual({ action: 'restart', delayMs: 1_000, failures: 1, reason: 'the live input ended' });
+    expect(decideAfterRun({ ...base, end: { kind: 'finished' } })).toEqual({
+      action: 'restart',
+      delayMs: 1_000,
+      failures: 1,
+      reason: 'the live input ended',
+    });
   });
 
   it('doubles the delay with each failure in a row, up to the cap', () => {
@@ -39,10 +48,18 @@ describe('decideAfterRun', () => {
   });
 
   it('starts the streak again after a healthy run', () => {
-    expect(decideAfterRun({ ...base, end: failed, failures: 3, ranForMs: 30_000 })).toMatchObject({ action: 'restart', failures: 1, delayMs: 1_000 });
+    expect(decideAfterRun({ ...base, end: failed, failures: 3, ranForMs: 30_000 })).toMatchObject({
+      action: 'restart',
+      failures: 1,
+      delayMs: 1_000,
+    });
   });
 
   it('gives up at once on a permanent failure', () => {
-    expect(decideAfterRun({ ...base, end: { ...failed, permanent: true } })).toEqual({ action: 'give-up', failures: 1, reason: 'Connection refused' });
+    expect(decideAfterRun({ ...base, end: { ...failed, permanent: true } })).toEqual({
+      action: 'give-up',
+      failures: 1,
+      reason: 'Connection refused',
+    });
   });
 });

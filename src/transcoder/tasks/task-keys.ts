@@ -20,7 +20,8 @@ export interface TaskKeys {
 const PREFIX = /^[A-Za-z0-9:_-]+$/;
 
 export function taskKeys(prefix = 'hlscdn'): TaskKeys {
-  if (!PREFIX.test(prefix)) throw new HlscdnError('invalid-config', `invalid key prefix "${prefix}": letters, digits, ":", "_" and "-" only`);
+  if (!PREFIX.test(prefix))
+    throw new HlscdnError('invalid-config', `invalid key prefix "${prefix}": letters, digits, ":", "_" and "-" only`);
   const base = `${prefix}:transcoder`;
   return {
     prefix,

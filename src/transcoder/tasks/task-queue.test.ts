@@ -5,7 +5,14 @@ import { bullConnection } from './task-queue.js';
 describe('bullConnection', () => {
   it('carries credentials, TLS and Sentinel settings like every other connection', () => {
     const connection = bullConnection(
-      { url: 'rediss://redis.internal:6379', username: 'tasks', password: 'pw', sentinels: [{ host: 's1', port: 26379 }], sentinelName: 'main', sentinelPassword: 'spw' },
+      {
+        url: 'rediss://redis.internal:6379',
+        username: 'tasks',
+        password: 'pw',
+        sentinels: [{ host: 's1', port: 26379 }],
+        sentinelName: 'main',
+        sentinelPassword: 'spw',
+      },
       'hlscdn-transcoder-queue',
     ) as Record<string, unknown>;
     expect(connection).toMatchObject({
@@ -23,6 +30,10 @@ describe('bullConnection', () => {
   });
 
   it('adds nothing for a plain URL', () => {
-    expect(bullConnection({ url: 'redis://127.0.0.1:6379' }, 'q')).toEqual({ url: 'redis://127.0.0.1:6379', connectionName: 'q', enableOfflineQueue: true });
+    expect(bullConnection({ url: 'redis://127.0.0.1:6379' }, 'q')).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      connectionName: 'q',
+      enableOfflineQueue: true,
+    });
   });
 });

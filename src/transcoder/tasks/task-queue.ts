@@ -31,8 +31,28 @@ export function jobIdFor(taskId: string): string {
 export function bullConnection(redis: TaskRedisOptions, name: string): ConnectionOptions {
   // Credentials, TLS and Sentinel as for every other connection; BullMQ keeps its own
   // retry and queueing behaviour (it needs the offline queue while reconnecting).
-  const { username, password, tls, sentinels, name: sentinelMaster, sentinelUsername, sentinelPassword, enableTLSForSentinelMode, sentinelTLS } = redisOptionsFor({ ...redis, name });
-  const shared = { username, password, tls, sentinels, name: sentinelMaster, sentinelUsername, sentinelPassword, enableTLSForSentinelMode, sentinelTLS };
+  const {
+    username,
+    password,
+    tls,
+    sentinels,
+    name: sentinelMaster,
+    sentinelUsername,
+    sentinelPassword,
+    enableTLSForSentinelMode,
+    sentinelTLS,
+  } = redisOptionsFor({ ...redis, name });
+  const shared = {
+    username,
+    password,
+    tls,
+    sentinels,
+    name: sentinelMaster,
+    sentinelUsername,
+    sentinelPassword,
+    enableTLSForSentinelMode,
+    sentinelTLS,
+  };
   return {
     url: redis.url,
     ...Object.fromEntries(Object.entries(shared).filter(([, value]) => value !== undefined)),

@@ -58,7 +58,22 @@ export function patchToFields(patch: TaskPatch, updatedAt: number): string[] {
 }
 
 export function newRecordFields(spec: TaskSpec, now: number): string[] {
-  return ['id', spec.id, 'spec', JSON.stringify(spec), 'state', 'queued', 'restarts', '0', 'stopRequested', '0', 'createdAt', String(now), 'updatedAt', String(now)];
+  return [
+    'id',
+    spec.id,
+    'spec',
+    JSON.stringify(spec),
+    'state',
+    'queued',
+    'restarts',
+    '0',
+    'stopRequested',
+    '0',
+    'createdAt',
+    String(now),
+    'updatedAt',
+    String(now),
+  ];
 }
 
 const hashSchema = z.object({

@@ -34,7 +34,15 @@ export class TaskStore {
   /** Throws `conflict` when the id is taken. */
   async create(spec: TaskSpec): Promise<TaskRecord> {
     const now = this.clock();
-    const created = await this.redis.eval(CREATE_TASK, 2, this.keys.task(spec.id), this.keys.index, String(now), spec.id, ...newRecordFields(spec, now));
+    const created = await this.redis.eval(
+      CREATE_TASK,
+      2,
+      this.keys.task(spec.id),
+      this.keys.index,
+      String(now),
+      spec.id,
+      ...newRecordFields(spec, now),
+    );
     if (created !== 1) throw new HlscdnError('conflict', `a task with id "${spec.id}" already exists`, { details: { id: spec.id } });
     return { id: spec.id, spec, state: 'queued', restarts: 0, stopRequested: false, createdAt: now, updatedAt: now };
   }

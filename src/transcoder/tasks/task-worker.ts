@@ -114,7 +114,12 @@ export class TaskWorker {
     this.metrics = {
       running: new Gauge({ name: 'hlscdn_transcoder_tasks_running', help: 'Tasks this worker runs now', registers }),
       restarts: new Counter({ name: 'hlscdn_transcoder_ffmpeg_restarts_total', help: 'ffmpeg restarts after a crash or stall', registers }),
-      ended: new Counter({ name: 'hlscdn_transcoder_tasks_ended_total', help: 'Tasks that ended on this worker, by final state', labelNames: ['state'] as const, registers }),
+      ended: new Counter({
+        name: 'hlscdn_transcoder_tasks_ended_total',
+        help: 'Tasks that ended on this worker, by final state',
+        labelNames: ['state'] as const,
+        registers,
+      }),
     };
   }
 
@@ -170,7 +175,9 @@ export class TaskWorker {
     } catch (error) {
       if (error instanceof WaitingError) throw error;
       this.logger.error({ task: taskId, error: errorMessage(error) }, 'task failed in the worker');
-      await this.tasks.updateLive(taskId, { state: 'failed', lastError: `worker ${this.id}: ${errorMessage(error)}` }).catch(() => undefined);
+      await this.tasks
+        .updateLive(taskId, { state: 'failed', lastError: `worker ${this.id}: ${errorMessage(error)}` })
+        .catch(() => undefined);
       return 'failed';
     }
   }
@@ -233,7 +240,12 @@ export class TaskWorker {
   }
 
   private async recordState(taskId: string, state: SupervisorState): Promise<void> {
-    const mapped: Partial<Record<SupervisorState, TaskState>> = { starting: 'running', running: 'running', restarting: 'restarting', stopping: 'stopping' };
+    const mapped: Partial<Record<SupervisorState, TaskState>> = {
+      starting: 'running',
+      running: 'running',
+      restarting: 'restarting',
+      stopping: 'stopping',
+    };
     const next = mapped[state];
     if (next === undefined) return;
     await this.tasks.updateLive(taskId, { state: next }).catch(() => undefined);
@@ -270,7 +282,9 @@ export class TaskWorker {
     // No new tasks while the running ones are handed back.
     await this.worker?.pause(true).catch(() => undefined);
     await Promise.all([...this.running.values()].map(({ session }) => session.stop({ handover: true })));
-    await this.worker?.close().catch((error: unknown) => this.logger.warn({ error: errorMessage(error) }, 'closing the queue worker failed'));
+    await this.worker
+      ?.close()
+      .catch((error: unknown) => this.logger.warn({ error: errorMessage(error) }, 'closing the queue worker failed'));
     await closeRedis(this.subscriber);
     await closeRedis(this.redis);
   }

@@ -33,7 +33,12 @@ describe('ExpirySchedule', () => {
 
 describe('store names', () => {
   it('reads segment numbers from file names only', () => {
-    expect([segmentNumber('seg_00042.ts'), segmentNumber('seg_123456.m4s'), segmentNumber('seg_00042.ts.tmp'), segmentNumber('init_a.mp4')]).toEqual([42, 123456, undefined, undefined]);
+    expect([
+      segmentNumber('seg_00042.ts'),
+      segmentNumber('seg_123456.m4s'),
+      segmentNumber('seg_00042.ts.tmp'),
+      segmentNumber('init_a.mp4'),
+    ]).toEqual([42, 123456, undefined, undefined]);
   });
 
   it('gives restarted runs their own init segment name', () => {

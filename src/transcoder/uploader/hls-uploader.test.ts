@@ -71,12 +71,21 @@ function setup(id: string, overrides: Partial<HlsUploaderOptions> = {}) {
     ...overrides,
   };
   /** hlsenc's rhythm: a segment, then the playlist listing it (window of 3), for each variant; then let the uploader catch up. */
-  const step = async (uploader: HlsUploader, rungs: readonly string[], from: number, to: number, run: { start?: number; discontinuity?: boolean } = {}) => {
+  const step = async (
+    uploader: HlsUploader,
+    rungs: readonly string[],
+    from: number,
+    to: number,
+    run: { start?: number; discontinuity?: boolean } = {},
+  ) => {
     for (let msn = from; msn <= to; msn += 1) {
       for (const rung of rungs) {
         await place(join(workDir, rung, name(msn)), `segment ${rung} ${msn}`);
         const first = Math.max(run.start ?? 0, msn - 2);
-        await place(join(workDir, rung, 'index.m3u8'), ffmpegPlaylist(first, msn, { discontinuity: run.discontinuity === true && first === run.start }));
+        await place(
+          join(workDir, rung, 'index.m3u8'),
+          ffmpegPlaylist(first, msn, { discontinuity: run.discontinuity === true && first === run.start }),
+        );
       }
       await uploader.endRun();
     }
@@ -159,7 +168,10 @@ describe('HlsUploader (live)', () => {
     expect(a.ok && a.value.segments.map((s) => s.msn)).toEqual([4, 5, 6]);
     // Segments the first process uploaded but that no window lists are cleaned up after the grace period.
     second.clock.now += 60_000;
-    await waitUntil(async () => (await second.store.head(`live/resume/a/${name(0)}`)) === undefined, { timeoutMs: 2_000, what: 'the sweep' });
+    await waitUntil(async () => (await second.store.head(`live/resume/a/${name(0)}`)) === undefined, {
+      timeoutMs: 2_000,
+      what: 'the sweep',
+    });
     await after.close();
   });
 });

@@ -47,7 +47,9 @@ describe('LiveWindow', () => {
     // ffmpeg restarted with -start_number 5 and discont_start: its playlist has only the new segment.
     window.merge(ffmpegPlaylist(5, 5, { discontinuity: true }));
     expect(uris(window)).toEqual(['seg_00002.ts', 'seg_00003.ts', 'seg_00004.ts', 'seg_00005.ts']);
-    expect(window.render()).toContain('#EXT-X-MEDIA-SEQUENCE:2\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXTINF:2.000000,\nseg_00002.ts\n#EXTINF:2.000000,\nseg_00003.ts\n#EXTINF:2.000000,\nseg_00004.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:2.000000,\nseg_00005.ts\n');
+    expect(window.render()).toContain(
+      '#EXT-X-MEDIA-SEQUENCE:2\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXTINF:2.000000,\nseg_00002.ts\n#EXTINF:2.000000,\nseg_00003.ts\n#EXTINF:2.000000,\nseg_00004.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:2.000000,\nseg_00005.ts\n',
+    );
     expect(window.render()).not.toContain('DISCONTINUITY-SEQUENCE');
   });
 
@@ -81,7 +83,9 @@ describe('LiveWindow', () => {
     const window = new LiveWindow({ capacity: 4, targetDurationSec: 2 });
     window.merge(ffmpegPlaylist(0, 1, { map: 'init_a.mp4' }));
     window.merge(ffmpegPlaylist(2, 2, { map: 'init_a_s2.mp4', discontinuity: true }));
-    expect(window.render()).toContain('#EXT-X-MAP:URI="init_a.mp4"\n#EXTINF:2.000000,\nseg_00000.ts\n#EXTINF:2.000000,\nseg_00001.ts\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init_a_s2.mp4"\n');
+    expect(window.render()).toContain(
+      '#EXT-X-MAP:URI="init_a.mp4"\n#EXTINF:2.000000,\nseg_00000.ts\n#EXTINF:2.000000,\nseg_00001.ts\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init_a_s2.mp4"\n',
+    );
   });
 
   it('restores a published window and continues it', () => {

@@ -108,7 +108,12 @@ export class LiveWindow {
     const target = Math.max(this.targetDurationSec, ...this.segments.map((entry) => Math.round(entry.durationSec)));
     // Target duration must not shrink during a stream (RFC 8216 6.2.1 forbids changing it).
     this.targetDurationSec = target;
-    const lines = ['#EXTM3U', `#EXT-X-VERSION:${this.version}`, `#EXT-X-TARGETDURATION:${target}`, `#EXT-X-MEDIA-SEQUENCE:${this.firstMsn ?? 0}`];
+    const lines = [
+      '#EXTM3U',
+      `#EXT-X-VERSION:${this.version}`,
+      `#EXT-X-TARGETDURATION:${target}`,
+      `#EXT-X-MEDIA-SEQUENCE:${this.firstMsn ?? 0}`,
+    ];
     if (this.discontinuitySeq > 0) lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${this.discontinuitySeq}`);
     if (this.independent) lines.push('#EXT-X-INDEPENDENT-SEGMENTS');
     let map: string | undefined;

@@ -22,16 +22,50 @@ describe('parseMediaPlaylist', () => {
     const result = parseMediaPlaylist(FFMPEG_FMP4);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.value).toMatchObject({ version: 7, targetDurationSec: 1, mediaSequence: 3, discontinuitySequence: 0, independentSegments: true, endList: false });
+    expect(result.value).toMatchObject({
+      version: 7,
+      targetDurationSec: 1,
+      mediaSequence: 3,
+      discontinuitySequence: 0,
+      independentSegments: true,
+      endList: false,
+    });
     expect(result.value.segments).toEqual([
-      { msn: 3, uri: 'seg_00003.m4s', durationSec: 1, extinf: '1.000000,', discontinuity: false, mapUri: 'init_a.mp4', tags: ['#EXT-X-PROGRAM-DATE-TIME:2026-11-21T09:42:33.253+0000'] },
-      { msn: 4, uri: 'seg_00004.m4s', durationSec: 0.84, extinf: '0.840000,', discontinuity: false, mapUri: 'init_a.mp4', tags: ['#EXT-X-PROGRAM-DATE-TIME:2026-11-21T09:42:34.253+0000'] },
+      {
+        msn: 3,
+        uri: 'seg_00003.m4s',
+        durationSec: 1,
+        extinf: '1.000000,',
+        discontinuity: false,
+        mapUri: 'init_a.mp4',
+        tags: ['#EXT-X-PROGRAM-DATE-TIME:2026-11-21T09:42:33.253+0000'],
+      },
+      {
+        msn: 4,
+        uri: 'seg_00004.m4s',
+        durationSec: 0.84,
+        extinf: '0.840000,',
+        discontinuity: false,
+        mapUri: 'init_a.mp4',
+        tags: ['#EXT-X-PROGRAM-DATE-TIME:2026-11-21T09:42:34.253+0000'],
+      },
     ]);
   });
 
   it('reads a discontinuity, the discontinuity sequence, VOD type and ENDLIST', () => {
-    const result = parseMediaPlaylist('#EXTM3U\r\n#EXT-X-TARGETDURATION:2\r\n#EXT-X-DISCONTINUITY-SEQUENCE:4\r\n#EXT-X-PLAYLIST-TYPE:VOD\r\n#EXT-X-DISCONTINUITY\r\n#EXTINF:2,\r\na.ts\r\n#EXT-X-ENDLIST\r\n');
-    expect(result).toMatchObject({ ok: true, value: { discontinuitySequence: 4, playlistType: 'VOD', endList: true, mediaSequence: 0, segments: [{ msn: 0, discontinuity: true, uri: 'a.ts' }] } });
+    const result = parseMediaPlaylist(
+      '#EXTM3U\r\n#EXT-X-TARGETDURATION:2\r\n#EXT-X-DISCONTINUITY-SEQUENCE:4\r\n#EXT-X-PLAYLIST-TYPE:VOD\r\n#EXT-X-DISCONTINUITY\r\n#EXTINF:2,\r\na.ts\r\n#EXT-X-ENDLIST\r\n',
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        discontinuitySequence: 4,
+        playlistType: 'VOD',
+        endList: true,
+        mediaSequence: 0,
+        segments: [{ msn: 0, discontinuity: true, uri: 'a.ts' }],
+      },
+    });
   });
 
   it.each([

@@ -36,7 +36,16 @@ export interface MediaPlaylist {
 
 export type MediaPlaylistErrorCode = 'not-a-playlist' | 'malformed';
 
-const HEADER_TAGS = new Set(['EXT-X-VERSION', 'EXT-X-TARGETDURATION', 'EXT-X-MEDIA-SEQUENCE', 'EXT-X-DISCONTINUITY-SEQUENCE', 'EXT-X-INDEPENDENT-SEGMENTS', 'EXT-X-PLAYLIST-TYPE', 'EXT-X-ENDLIST', 'EXT-X-ALLOW-CACHE']);
+const HEADER_TAGS = new Set([
+  'EXT-X-VERSION',
+  'EXT-X-TARGETDURATION',
+  'EXT-X-MEDIA-SEQUENCE',
+  'EXT-X-DISCONTINUITY-SEQUENCE',
+  'EXT-X-INDEPENDENT-SEGMENTS',
+  'EXT-X-PLAYLIST-TYPE',
+  'EXT-X-ENDLIST',
+  'EXT-X-ALLOW-CACHE',
+]);
 
 interface Pending {
   extinf: string | undefined;
@@ -48,7 +57,15 @@ export function parseMediaPlaylist(text: string): Result<MediaPlaylist, CodedPro
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   if (lines[0]?.trim() !== '#EXTM3U') return fail('not-a-playlist', 'the text does not start with #EXTM3U');
 
-  const header = { version: undefined as number | undefined, target: 0, sequence: 0, discontinuitySequence: 0, independent: false, type: undefined as MediaPlaylist['playlistType'], endList: false };
+  const header = {
+    version: undefined as number | undefined,
+    target: 0,
+    sequence: 0,
+    discontinuitySequence: 0,
+    independent: false,
+    type: undefined as MediaPlaylist['playlistType'],
+    endList: false,
+  };
   const raw: Omit<MediaSegment, 'msn'>[] = [];
   let mapUri: string | undefined;
   let pending: Pending = { extinf: undefined, discontinuity: false, tags: [] };
@@ -59,8 +76,16 @@ export function parseMediaPlaylist(text: string): Result<MediaPlaylist, CodedPro
     if (!line.startsWith('#')) {
       if (pending.extinf === undefined) return fail('malformed', `line ${index + 1}: URI "${line}" has no #EXTINF`);
       const duration = Number(pending.extinf.split(',')[0]);
-      if (!Number.isFinite(duration) || duration < 0) return fail('malformed', `line ${index + 1}: bad #EXTINF duration "${pending.extinf}"`);
-      raw.push({ uri: line, durationSec: duration, extinf: pending.extinf, discontinuity: pending.discontinuity, mapUri, tags: pending.tags });
+      if (!Number.isFinite(duration) || duration < 0)
+        return fail('malformed', `line ${index + 1}: bad #EXTINF duration "${pending.extinf}"`);
+      raw.push({
+        uri: line,
+        durationSec: duration,
+        extinf: pending.extinf,
+        discontinuity: pending.discontinuity,
+        mapUri,
+        tags: pending.tags,
+      });
       pending = { extinf: undefined, discontinuity: false, tags: [] };
       continue;
     }
@@ -96,7 +121,15 @@ export function parseMediaPlaylist(text: string): Result<MediaPlaylist, CodedPro
 }
 
 function readHeaderTag(
-  header: { version: number | undefined; target: number; sequence: number; discontinuitySequence: number; independent: boolean; type: MediaPlaylist['playlistType']; endList: boolean },
+  header: {
+    version: number | undefined;
+    target: number;
+    sequence: number;
+    discontinuitySequence: number;
+    independent: boolean;
+    type: MediaPlaylist['playlistType'];
+    endList: boolean;
+  },
   name: string,
   value: string,
 ): string | undefined {

@@ -57,7 +57,10 @@ export async function putObject(context: PutObjectContext, request: PutObjectReq
     const budgetMs = request.budgetSec * SLOW_UPLOAD_FACTOR * 1000;
     if (ms > budgetMs) {
       context.metrics.slow.inc({ kind });
-      context.logger.warn({ key, ms, budgetMs: Math.round(budgetMs) }, 'upload slower than 0.9 x the segment duration: the stream will fall behind');
+      context.logger.warn(
+        { key, ms, budgetMs: Math.round(budgetMs) },
+        'upload slower than 0.9 x the segment duration: the stream will fall behind',
+      );
       context.emit('slow-upload', { key, kind, ms, budgetMs });
     }
   }

@@ -18,7 +18,12 @@ export interface UploadMetrics {
 export function createUploadMetrics(registry: Registry = new Registry()): UploadMetrics {
   const registers = [registry];
   return {
-    uploads: new Counter({ name: 'hlscdn_transcoder_uploads_total', help: 'Objects put into the store by the uploader, by kind and outcome', labelNames: ['kind', 'outcome'] as const, registers }),
+    uploads: new Counter({
+      name: 'hlscdn_transcoder_uploads_total',
+      help: 'Objects put into the store by the uploader, by kind and outcome',
+      labelNames: ['kind', 'outcome'] as const,
+      registers,
+    }),
     duration: new Histogram({
       name: 'hlscdn_transcoder_upload_duration_seconds',
       help: 'Time to put one object into the store, retries included',
@@ -26,8 +31,23 @@ export function createUploadMetrics(registry: Registry = new Registry()): Upload
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
       registers,
     }),
-    slow: new Counter({ name: 'hlscdn_transcoder_slow_uploads_total', help: 'Uploads that took more than 0.9 x the segment duration', labelNames: ['kind'] as const, registers }),
-    retries: new Counter({ name: 'hlscdn_transcoder_upload_retries_total', help: 'Upload attempts that failed and were retried', labelNames: ['kind'] as const, registers }),
-    deletes: new Counter({ name: 'hlscdn_transcoder_expired_deletes_total', help: 'Expired live objects deleted from the store', labelNames: ['outcome'] as const, registers }),
+    slow: new Counter({
+      name: 'hlscdn_transcoder_slow_uploads_total',
+      help: 'Uploads that took more than 0.9 x the segment duration',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    retries: new Counter({
+      name: 'hlscdn_transcoder_upload_retries_total',
+      help: 'Upload attempts that failed and were retried',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    deletes: new Counter({
+      name: 'hlscdn_transcoder_expired_deletes_total',
+      help: 'Expired live objects deleted from the store',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
   };
 }

@@ -100,7 +100,10 @@ export class VariantUploader {
       try {
         await this.sync();
       } catch (error) {
-        this.options.context.logger.warn({ rung: this.rung, error: errorMessage(error) }, 'playlist sync failed; the next change retries it');
+        this.options.context.logger.warn(
+          { rung: this.rung, error: errorMessage(error) },
+          'playlist sync failed; the next change retries it',
+        );
       }
     });
   }
@@ -119,7 +122,12 @@ export class VariantUploader {
   async publishEnd(): Promise<void> {
     const window = this.options.window;
     if (!window || window.lastMsn === undefined) return;
-    await this.putPlaylist(window.render({ endList: true }), { endList: true, mediaSequence: window.firstMsn ?? 0, lastMsn: window.lastMsn, segments: window.entries().length });
+    await this.putPlaylist(window.render({ endList: true }), {
+      endList: true,
+      mediaSequence: window.firstMsn ?? 0,
+      lastMsn: window.lastMsn,
+      segments: window.entries().length,
+    });
   }
 
   private key(name: string): string {
@@ -180,9 +188,17 @@ export class VariantUploader {
     await Promise.all(fresh.map((segment) => this.ensureUpload(segment.uri)));
 
     const before = window.durationSec();
-    const renamed = playlist.segments.map((segment) => ({ ...segment, mapUri: segment.mapUri === undefined ? undefined : initStoreName(segment.mapUri, this.runStart) }));
+    const renamed = playlist.segments.map((segment) => ({
+      ...segment,
+      mapUri: segment.mapUri === undefined ? undefined : initStoreName(segment.mapUri, this.runStart),
+    }));
     const { evicted } = window.merge({ ...playlist, segments: renamed });
-    await this.putPlaylist(window.render(), { endList: false, mediaSequence: window.firstMsn ?? 0, lastMsn: window.lastMsn, segments: window.entries().length });
+    await this.putPlaylist(window.render(), {
+      endList: false,
+      mediaSequence: window.firstMsn ?? 0,
+      lastMsn: window.lastMsn,
+      segments: window.entries().length,
+    });
     for (const segment of fresh) this.unlisted.delete(segment.uri);
     this.forgetBefore(window.firstMsn ?? 0);
 
@@ -226,7 +242,10 @@ export class VariantUploader {
     this.finalPublished = true;
   }
 
-  private async putPlaylist(body: string, facts: { endList: boolean; mediaSequence: number; lastMsn: number | undefined; segments: number }): Promise<void> {
+  private async putPlaylist(
+    body: string,
+    facts: { endList: boolean; mediaSequence: number; lastMsn: number | undefined; segments: number },
+  ): Promise<void> {
     const key = this.key(MEDIA_PLAYLIST_NAME);
     await putObject(this.options.context, { kind: 'playlist', key, body });
     this.publishedCount += 1;

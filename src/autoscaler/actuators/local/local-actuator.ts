@@ -200,7 +200,11 @@ export class LocalActuator implements EdgeActuator {
     if (this.edges.get(edge.id) === edge) this.edges.delete(edge.id);
     // Exit 0 is an edge that drained because someone asked it through the registry.
     if (info.code === 0) this.logger.info({ id: edge.id }, 'local edge exited after a drain: no longer managed');
-    else this.logger.warn({ id: edge.id, ...info, output: child.outputTail().slice(-10) }, 'local edge exited unexpectedly: not restarted (the autoscaler decides)');
+    else
+      this.logger.warn(
+        { id: edge.id, ...info, output: child.outputTail().slice(-10) },
+        'local edge exited unexpectedly: not restarted (the autoscaler decides)',
+      );
   }
 
   private async shutdown(): Promise<void> {

@@ -37,7 +37,10 @@ export function parseEdgeNamesFile(text: string | undefined, file: string): Resu
   }
   const names = (value as { edge_names?: unknown } | null)?.edge_names;
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && EDGE_ID_PATTERN.test(n))) {
-    return err({ code: 'invalid-var-file', message: `${file} must be {"edge_names": [...]} with names matching ${EDGE_ID_PATTERN.source}` });
+    return err({
+      code: 'invalid-var-file',
+      message: `${file} must be {"edge_names": [...]} with names matching ${EDGE_ID_PATTERN.source}`,
+    });
   }
   if (new Set(names).size !== names.length) return err({ code: 'invalid-var-file', message: `${file} lists an edge name twice` });
   return ok(names as string[]);

@@ -71,16 +71,30 @@ describe('TerraformActuator', () => {
     expect(await tf.add(1)).toEqual(['edge-3']);
     expect(await varFile()).toEqual({ edge_names: ['edge-1', 'edge-2', 'edge-3'] });
     expect(await runLog()).toEqual([
-      'init start', 'init end',
-      'apply start', 'names {"edge_names":["edge-1","edge-2"]}', 'apply end', 'output start', 'output end',
-      'apply start', 'names {"edge_names":["edge-1","edge-2","edge-3"]}', 'apply end', 'output start', 'output end',
+      'init start',
+      'init end',
+      'apply start',
+      'names {"edge_names":["edge-1","edge-2"]}',
+      'apply end',
+      'output start',
+      'output end',
+      'apply start',
+      'names {"edge_names":["edge-1","edge-2","edge-3"]}',
+      'apply end',
+      'output start',
+      'output end',
     ]);
     expect(await tf.list()).toEqual([
       { id: 'edge-1', state: 'running', url: 'http://127.0.0.1:18101' },
       { id: 'edge-2', state: 'running' },
       { id: 'edge-3', state: 'running' },
     ]);
-    expect(tf.state().details?.lastApply).toMatchObject({ operation: 'add edge-3', outcome: 'succeeded', attempts: 1, plan: { add: 1, change: 0, destroy: 0 } });
+    expect(tf.state().details?.lastApply).toMatchObject({
+      operation: 'add edge-3',
+      outcome: 'succeeded',
+      attempts: 1,
+      plan: { add: 1, change: 0, destroy: 0 },
+    });
   });
 
   it('removes exactly the named edge, and does nothing for a name it does not manage', async () => {
@@ -124,9 +138,15 @@ describe('TerraformActuator', () => {
     expect(added).toEqual(['edge-1']);
     const applies = (await runLog()).filter((l) => l.startsWith('apply') || l.startsWith('names'));
     expect(applies).toEqual([
-      'apply start', 'names {"edge_names":["edge-1"]}', 'apply end',
-      'apply start', 'names {"edge_names":[]}', 'apply end',
-      'apply start', 'names {"edge_names":["edge-1"]}', 'apply end',
+      'apply start',
+      'names {"edge_names":["edge-1"]}',
+      'apply end',
+      'apply start',
+      'names {"edge_names":[]}',
+      'apply end',
+      'apply start',
+      'names {"edge_names":["edge-1"]}',
+      'apply end',
     ]);
   });
 

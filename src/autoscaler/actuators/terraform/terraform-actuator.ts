@@ -161,7 +161,8 @@ export class TerraformActuator implements EdgeActuator {
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new HlscdnError('unavailable', `cannot read ${path}: ${errorMessage(error)}`, { cause: error });
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new HlscdnError('unavailable', `cannot read ${path}: ${errorMessage(error)}`, { cause: error });
     }
     const parsed = parseEdgeNamesFile(text, path);
     if (!parsed.ok) throw new HlscdnError('invalid-config', parsed.error.message);
@@ -198,19 +199,40 @@ export class TerraformActuator implements EdgeActuator {
         },
         {
           policy: { maxAttempts: retries + 1, ...delay },
-          onRetry: ({ attempt, delayMs, error }) => this.logger.warn({ operation, attempt, delayMs, error: errorMessage(error) }, 'terraform apply failed: retrying'),
+          onRetry: ({ attempt, delayMs, error }) =>
+            this.logger.warn({ operation, attempt, delayMs, error: errorMessage(error) }, 'terraform apply failed: retrying'),
         },
       );
-      this.lastApply = { at: started, operation, outcome: 'succeeded', attempts, durationMs: this.now() - started, ...(report?.plan && { plan: report.plan }) };
+      this.lastApply = {
+        at: started,
+        operation,
+        outcome: 'succeeded',
+        attempts,
+        durationMs: this.now() - started,
+        ...(report?.plan && { plan: report.plan }),
+      };
       this.lastFailure = undefined;
       await this.refreshUrls();
     } catch (error) {
       const message = errorMessage(error);
-      this.lastApply = { at: started, operation, outcome: 'failed', attempts, durationMs: this.now() - started, ...(report?.plan && { plan: report.plan }), ...(report && { errors: report.errors }) };
+      this.lastApply = {
+        at: started,
+        operation,
+        outcome: 'failed',
+        attempts,
+        durationMs: this.now() - started,
+        ...(report?.plan && { plan: report.plan }),
+        ...(report && { errors: report.errors }),
+      };
       this.lastFailure = { at: this.now(), operation, message };
-      this.logger.error({ operation, attempts, error: message }, 'terraform apply failed for good: the var file is back to the last applied edge set');
+      this.logger.error(
+        { operation, attempts, error: message },
+        'terraform apply failed for good: the var file is back to the last applied edge set',
+      );
       // The file names what exists: back to the set of the last successful apply.
-      await this.writeNames(change.before).catch((writeError: unknown) => this.logger.error({ error: errorMessage(writeError) }, 'could not restore the var file'));
+      await this.writeNames(change.before).catch((writeError: unknown) =>
+        this.logger.error({ error: errorMessage(writeError) }, 'could not restore the var file'),
+      );
       throw error;
     } finally {
       this.busy = undefined;
@@ -222,7 +244,10 @@ export class TerraformActuator implements EdgeActuator {
     const run = await this.runner.run(initArgs(), this.options.applyTimeoutMs ?? 1_800_000);
     if (run.exit.code !== 0) {
       const report = readApplyOutput(run.lines);
-      throw new HlscdnError('process-failed', `terraform init failed in ${this.options.workingDir}: ${report.errors.join('; ') || tail(run.lines)}`);
+      throw new HlscdnError(
+        'process-failed',
+        `terraform init failed in ${this.options.workingDir}: ${report.errors.join('; ') || tail(run.lines)}`,
+      );
     }
     this.initialized = true;
   }
@@ -234,14 +259,29 @@ export class TerraformActuator implements EdgeActuator {
   }
 
   private logRun(operation: string, attempt: number, run: TerraformRun, report: ReturnType<typeof readApplyOutput>): void {
-    const fields = { operation, attempt, code: run.exit.code, durationMs: run.durationMs, plan: report.plan, applied: report.applied, noChanges: report.noChanges };
+    const fields = {
+      operation,
+      attempt,
+      code: run.exit.code,
+      durationMs: run.durationMs,
+      plan: report.plan,
+      applied: report.applied,
+      noChanges: report.noChanges,
+    };
     if (run.exit.code === 0) this.logger.info(fields, 'terraform apply succeeded');
-    else this.logger.warn({ ...fields, errors: report.errors, timedOut: run.timedOut, output: run.lines.slice(-20) }, 'terraform apply failed');
+    else
+      this.logger.warn(
+        { ...fields, errors: report.errors, timedOut: run.timedOut, output: run.lines.slice(-20) },
+        'terraform apply failed',
+      );
   }
 }
 
 function tail(lines: readonly string[]): string {
-  return lines.filter((l) => l.trim() !== '').slice(-5).join(' | ');
+  return lines
+    .filter((l) => l.trim() !== '')
+    .slice(-5)
+    .join(' | ');
 }
 
 function describeFailure(operation: string, run: TerraformRun, report: ReturnType<typeof readApplyOutput>): string {

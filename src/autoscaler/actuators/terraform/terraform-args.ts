@@ -20,7 +20,14 @@ export function initArgs(): string[] {
 }
 
 export function applyArgs(options: ApplyArgsOptions): string[] {
-  return ['apply', '-auto-approve', '-input=false', '-no-color', `-lock-timeout=${options.lockTimeoutSec ?? 120}s`, ...varFileArgs(options.varFile)];
+  return [
+    'apply',
+    '-auto-approve',
+    '-input=false',
+    '-no-color',
+    `-lock-timeout=${options.lockTimeoutSec ?? 120}s`,
+    ...varFileArgs(options.varFile),
+  ];
 }
 
 export function outputArgs(): string[] {

@@ -57,7 +57,11 @@ export class TerraformRunner {
     const wanted = this.options.binary ?? 'terraform';
     // Found on the PATH terraform will get, so a missing binary is one clear message.
     const binary = findExecutable(wanted, this.options.env.PATH ?? '');
-    if (!binary) throw new HlscdnError('process-failed', `cannot run ${wanted}: not found or not executable (install Terraform, or set autoscaler.terraform.binary)`);
+    if (!binary)
+      throw new HlscdnError(
+        'process-failed',
+        `cannot run ${wanted}: not found or not executable (install Terraform, or set autoscaler.terraform.binary)`,
+      );
     const argv = [binary, ...args];
     const started = performance.now();
     const env: NodeJS.ProcessEnv = { ...this.options.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };

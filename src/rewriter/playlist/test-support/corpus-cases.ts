@@ -22,7 +22,12 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
   { name: 'aes128-keys', playlistUrl: 'https://origin.test/vod/movie42/hls/index.m3u8', kind: 'media', uriCount: 6 },
   { name: 'sample-aes-drm', playlistUrl: 'https://origin.test/drm/asset-7f3c9a2e/hls/main.m3u8', kind: 'media', uriCount: 5 },
   { name: 'master-session-key', playlistUrl: 'https://origin.test/drm/asset-7f3c9a2e/master.m3u8', kind: 'master', uriCount: 3 },
-  { name: 'master-alternate-renditions', playlistUrl: 'https://origin.test/vod/show/s01e01/master.m3u8?token=abc/def', kind: 'master', uriCount: 7 },
+  {
+    name: 'master-alternate-renditions',
+    playlistUrl: 'https://origin.test/vod/show/s01e01/master.m3u8?token=abc/def',
+    kind: 'master',
+    uriCount: 7,
+  },
   { name: 'master-iframe', playlistUrl: 'https://origin.test/vod/clip/master.m3u8', kind: 'master', uriCount: 4 },
   { name: 'iframe-media-byterange', playlistUrl: 'https://origin.test/vod/clip/hls/720p_iframes.m3u8', kind: 'media', uriCount: 4 },
   { name: 'byterange-fmp4-single-file', playlistUrl: 'https://origin.test/vod/single/main.m3u8', kind: 'media', uriCount: 4 },

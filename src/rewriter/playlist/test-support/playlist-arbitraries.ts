@@ -67,17 +67,21 @@ const blank: fc.Arbitrary<GeneratedLine> = fc.constantFrom('', ' ', '\t').map(ke
 /** Tags nobody registered; URI-looking attributes inside them must stay as they are. */
 const unknownTag: fc.Arbitrary<GeneratedLine> = fc.oneof(
   fc.tuple(word, word).map(([name, w]) => kept(`#EXT-X-ZZ-${name.toUpperCase()}:URI="${w}.ts",LIST="a,b"`)),
-  fc.constantFrom(
-    '#EXT-X-CUE-OUT:30.000',
-    '#EXT-X-CUE-IN',
-    '#EXT-OATCLS-SCTE35:/DAlAAAAAAAAAP/wFAUAAAPpf+/+zHRq6H4AKTLgAAEBAQAAWZ6JXQ==',
-    '#EXT-X-CUE-OUT-CONT:ElapsedTime=2,Duration=30',
-    '#EXTVENDOR',
-  ).map(kept),
+  fc
+    .constantFrom(
+      '#EXT-X-CUE-OUT:30.000',
+      '#EXT-X-CUE-IN',
+      '#EXT-OATCLS-SCTE35:/DAlAAAAAAAAAP/wFAUAAAPpf+/+zHRq6H4AKTLgAAEBAQAAWZ6JXQ==',
+      '#EXT-X-CUE-OUT-CONT:ElapsedTime=2,Duration=30',
+      '#EXTVENDOR',
+    )
+    .map(kept),
 );
 
 const betweenExtinfAndUri: fc.Arbitrary<GeneratedLine> = fc.oneof(
-  fc.constantFrom('#EXT-X-DISCONTINUITY', '#EXT-X-PROGRAM-DATE-TIME:2024-01-01T00:00:00.000Z', '#EXT-X-GAP', '#EXT-X-BITRATE:1200').map(kept),
+  fc
+    .constantFrom('#EXT-X-DISCONTINUITY', '#EXT-X-PROGRAM-DATE-TIME:2024-01-01T00:00:00.000Z', '#EXT-X-GAP', '#EXT-X-BITRATE:1200')
+    .map(kept),
   byteRange.map((range) => kept(`#EXT-X-BYTERANGE:${range}`)),
   comment,
   blank,
@@ -97,21 +101,28 @@ const segment: fc.Arbitrary<GeneratedLine[]> = fc
   ]);
 
 const mediaTag: fc.Arbitrary<GeneratedLine> = fc.oneof(
-  fc.record({ ref: httpRef, iv: hex128, ivFirst: fc.boolean() }).map(({ ref, iv, ivFirst }) =>
-    ivFirst
-      ? withUri(`#EXT-X-KEY:METHOD=AES-128,IV=${iv},URI=`, ref, ',KEYFORMAT="identity"', 'key')
-      : withUri('#EXT-X-KEY:METHOD=AES-128,URI=', ref, `,IV=${iv}`, 'key'),
-  ),
+  fc
+    .record({ ref: httpRef, iv: hex128, ivFirst: fc.boolean() })
+    .map(({ ref, iv, ivFirst }) =>
+      ivFirst
+        ? withUri(`#EXT-X-KEY:METHOD=AES-128,IV=${iv},URI=`, ref, ',KEYFORMAT="identity"', 'key')
+        : withUri('#EXT-X-KEY:METHOD=AES-128,URI=', ref, `,IV=${iv}`, 'key'),
+    ),
   word.map((w) => kept(`#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://${w}",KEYFORMAT="com.apple.streamingkeydelivery"`)),
-  fc.record({ ref: httpRef, range: fc.option(byteRange) }).map(({ ref, range }) =>
-    withUri('#EXT-X-MAP:URI=', ref, range === null ? '' : `,BYTERANGE="${range}"`, 'init'),
-  ),
-  fc.record({ ref: httpRef, d: duration, independent: fc.boolean() }).map(({ ref, d, independent }) =>
-    withUri(`#EXT-X-PART:DURATION=${d},URI=`, ref, independent ? ',INDEPENDENT=YES' : '', 'part'),
-  ),
+  fc
+    .record({ ref: httpRef, range: fc.option(byteRange) })
+    .map(({ ref, range }) => withUri('#EXT-X-MAP:URI=', ref, range === null ? '' : `,BYTERANGE="${range}"`, 'init')),
+  fc
+    .record({ ref: httpRef, d: duration, independent: fc.boolean() })
+    .map(({ ref, d, independent }) => withUri(`#EXT-X-PART:DURATION=${d},URI=`, ref, independent ? ',INDEPENDENT=YES' : '', 'part')),
   httpRef.map((ref) => withUri('#EXT-X-PRELOAD-HINT:TYPE=PART,URI=', ref, '', 'preload-hint')),
   httpRef.map((ref) =>
-    withUri('#EXT-X-DATERANGE:ID="ad",CLASS="com.apple.hls.interstitial",START-DATE="2024-01-01T00:00:00Z",X-ASSET-URI=', ref, ',X-SNAP="OUT"', 'asset'),
+    withUri(
+      '#EXT-X-DATERANGE:ID="ad",CLASS="com.apple.hls.interstitial",START-DATE="2024-01-01T00:00:00Z",X-ASSET-URI=',
+      ref,
+      ',X-SNAP="OUT"',
+      'asset',
+    ),
   ),
   httpRef.map((ref) => kept(`#EXT-X-RENDITION-REPORT:URI="${ref}",LAST-MSN=10,LAST-PART=1`)),
   fc.nat(50).map((n) => kept(`#EXT-X-SKIP:SKIPPED-SEGMENTS=${n}`)),
@@ -151,8 +162,7 @@ function assemble(kind: PlaylistKind, lines: GeneratedLine[]): fc.Arbitrary<Gene
     })
     .map(({ eols, finalNewline, bom }) => {
       const join = (pick: (line: GeneratedLine) => string): string =>
-        (bom ? '\uFEFF' : '') +
-        lines.map((line, i) => pick(line) + (i === lines.length - 1 && !finalNewline ? '' : eols[i])).join('');
+        (bom ? '\uFEFF' : '') + lines.map((line, i) => pick(line) + (i === lines.length - 1 && !finalNewline ? '' : eols[i])).join('');
       return {
         kind,
         input: join((line) => line.text),
@@ -166,7 +176,9 @@ export const mediaPlaylist: fc.Arbitrary<GeneratedPlaylist> = fc
   .record({
     targetDuration: fc.integer({ min: 1, max: 12 }),
     sequence: fc.option(fc.nat(100_000)),
-    items: fc.array(fc.oneof({ arbitrary: segment, weight: 3 }, { arbitrary: mediaTag.map((line) => [line]), weight: 2 }), { maxLength: 25 }),
+    items: fc.array(fc.oneof({ arbitrary: segment, weight: 3 }, { arbitrary: mediaTag.map((line) => [line]), weight: 2 }), {
+      maxLength: 25,
+    }),
     endList: fc.boolean(),
   })
   .chain(({ targetDuration, sequence, items, endList }) =>
@@ -182,8 +194,12 @@ export const mediaPlaylist: fc.Arbitrary<GeneratedPlaylist> = fc
 export const masterPlaylist: fc.Arbitrary<GeneratedPlaylist> = fc
   .record({
     first: variant,
-    items: fc.array(fc.oneof(variant, masterTag.map((line) => [line])), { maxLength: 15 }),
+    items: fc.array(
+      fc.oneof(
+        variant,
+        masterTag.map((line) => [line]),
+      ),
+      { maxLength: 15 },
+    ),
   })
-  .chain(({ first, items }) =>
-    assemble('master', [kept('#EXTM3U'), kept('#EXT-X-INDEPENDENT-SEGMENTS'), ...first, ...items.flat()]),
-  );
+  .chain(({ first, items }) => assemble('master', [kept('#EXTM3U'), kept('#EXT-X-INDEPENDENT-SEGMENTS'), ...first, ...items.flat()]));
