@@ -66,12 +66,9 @@ export function liveStartIndex(playlist: MediaPlaylist): number;
  * @param {number} lastMsn  -1 (or anything below the first MSN minus one) before the first fetch.
  * @returns {{ segments: Segment[], skipped: number }}
  */
-export function segmentsToFetch(
-  playlist: MediaPlaylist,
-  lastMsn: number,
-): {
-  segments: Segment[];
-  skipped: number;
+export function segmentsToFetch(playlist: MediaPlaylist, lastMsn: number): {
+    segments: Segment[];
+    skipped: number;
 };
 /**
  * MSN of the newest segment, or -1 for an empty playlist.
@@ -91,7 +88,11 @@ export function playlistChanged(previous: MediaPlaylist | undefined, next: Media
  * target duration when it did not. Measured from when the load *began*.
  * @param {{ loadStartedAt: number, changed: boolean, targetDuration: number }} input
  */
-export function nextReloadAt(input: { loadStartedAt: number; changed: boolean; targetDuration: number }): number;
+export function nextReloadAt(input: {
+    loadStartedAt: number;
+    changed: boolean;
+    targetDuration: number;
+}): number;
 /**
  * Age of the newest segment's media, from EXT-X-PROGRAM-DATE-TIME: how far
  * behind real time the playlist's live edge is (packager delay, stale caches).
@@ -117,69 +118,71 @@ export function isRebuffer(downloadMs: number, durationSec: number): boolean;
  * @param {{ bufferedSec: number, playedSec: number, maxBufferSec: number }} input
  * @returns {number} ms, 0 when the buffer has room.
  */
-export function bufferWaitMs(input: { bufferedSec: number; playedSec: number; maxBufferSec: number }): number;
+export function bufferWaitMs(input: {
+    bufferedSec: number;
+    playedSec: number;
+    maxBufferSec: number;
+}): number;
 export type Variant = {
-  /**
-   * As written in the master playlist (resolve it against the master's URL).
-   */
-  uri: string;
-  /**
-   * BANDWIDTH, bits/s.
-   */
-  bandwidth: number;
-  /**
-   * RESOLUTION, e.g. "640x360".
-   */
-  resolution?: string | undefined;
+    /**
+     * As written in the master playlist (resolve it against the master's URL).
+     */
+    uri: string;
+    /**
+     * BANDWIDTH, bits/s.
+     */
+    bandwidth: number;
+    /**
+     * RESOLUTION, e.g. "640x360".
+     */
+    resolution?: string | undefined;
 };
 export type Segment = {
-  /**
-   * As written in the media playlist.
-   */
-  uri: string;
-  /**
-   * EXTINF, seconds.
-   */
-  duration: number;
-  /**
-   * Media sequence number: EXT-X-MEDIA-SEQUENCE + position.
-   */
-  msn: number;
-  /**
-   * URI of the EXT-X-MAP (fMP4 init segment) that applies to it.
-   */
-  map?: string | undefined;
-  /**
-   * EXT-X-PROGRAM-DATE-TIME of the segment, ms since the epoch.
-   */
-  programDateTime?: number | undefined;
+    /**
+     * As written in the media playlist.
+     */
+    uri: string;
+    /**
+     * EXTINF, seconds.
+     */
+    duration: number;
+    /**
+     * Media sequence number: EXT-X-MEDIA-SEQUENCE + position.
+     */
+    msn: number;
+    /**
+     * URI of the EXT-X-MAP (fMP4 init segment) that applies to it.
+     */
+    map?: string | undefined;
+    /**
+     * EXT-X-PROGRAM-DATE-TIME of the segment, ms since the epoch.
+     */
+    programDateTime?: number | undefined;
 };
 export type MediaPlaylist = {
-  /**
-   * EXT-X-TARGETDURATION, seconds.
-   */
-  targetDuration: number;
-  /**
-   * EXT-X-MEDIA-SEQUENCE (0 when absent, RFC 8216 4.3.3.2).
-   */
-  mediaSequence: number;
-  /**
-   * EXT-X-ENDLIST present: VOD or a finished event.
-   */
-  endList: boolean;
-  segments: Segment[];
+    /**
+     * EXT-X-TARGETDURATION, seconds.
+     */
+    targetDuration: number;
+    /**
+     * EXT-X-MEDIA-SEQUENCE (0 when absent, RFC 8216 4.3.3.2).
+     */
+    mediaSequence: number;
+    /**
+     * EXT-X-ENDLIST present: VOD or a finished event.
+     */
+    endList: boolean;
+    segments: Segment[];
 };
 export type PlaylistError = {
-  code: 'not-a-playlist' | 'not-a-master' | 'not-a-media-playlist' | 'no-target-duration' | 'no-variants';
-  message: string;
+    code: "not-a-playlist" | "not-a-master" | "not-a-media-playlist" | "no-target-duration" | "no-variants";
+    message: string;
 };
-export type Result<T> =
-  | {
-      ok: true;
-      value: T;
-    }
-  | {
-      ok: false;
-      error: PlaylistError;
-    };
-export type VariantChoice = 'random' | 'lowest' | 'highest';
+export type Result<T> = {
+    ok: true;
+    value: T;
+} | {
+    ok: false;
+    error: PlaylistError;
+};
+export type VariantChoice = "random" | "lowest" | "highest";

@@ -313,6 +313,7 @@ describe('authentication and ACL users', () => {
       ['edge-agent', 'agent'],
       ['registry-view', 'view'],
       ['registry-control', 'controller'],
+      ['edge-prober', 'prober'],
     ] as const) {
       await root.call('ACL', 'SETUSER', user, 'reset', 'on', `>${user}-password`, ...registryAclRules(keys, role));
     }
@@ -368,6 +369,15 @@ describe('authentication and ACL users', () => {
     closers.push(() => reader.disconnect());
     await expect(reader.set(keys.record('edge-1'), '{}')).rejects.toThrow(/NOPERM/);
     expect(await root.exists('other:key')).toBe(0);
+
+    // The prober publishes verdicts the view folds in, and cannot touch records.
+    const prober = writer(plainUrl(), { redisExtra: as('edge-prober') });
+    const at = Date.now();
+    await prober.publishProbeVerdicts([{ id: 'edge-1', verdict: 'down', rttMs: null, since: at, checkedAt: at, detail: 'refused' }]);
+    await waitUntil(() => v.snapshot().edges[0]?.probe?.verdict === 'down', { what: 'the verdict in the view' });
+    const proberRaw = new Redis(plainUrl(), { ...as('edge-prober'), maxRetriesPerRequest: 0 });
+    closers.push(() => proberRaw.disconnect());
+    await expect(proberRaw.set(keys.record('edge-1'), '{}')).rejects.toThrow(/NOPERM/);
 
     await agent.deregister('edge-1');
     await waitUntil(() => ids(v).length === 0, { what: 'the leave' });

@@ -13,8 +13,8 @@ import { promisify } from 'node:util';
 import { hlscdnCommand } from '../../src/core/process/index.js';
 
 const run = promisify(execFile);
-const EXAMPLE = fileURLToPath(new URL('../../../terraform/examples/local', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const EXAMPLE = fileURLToPath(new URL('../../terraform/examples/local', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface LocalExampleOptions {
   /** Where to put the copy, the edges' data and the CLI config. */
