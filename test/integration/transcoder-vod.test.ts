@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsObjectStore, S3ObjectStore } from '../../src/origin-store/index.js';
 import type { ObjectStore } from '../../src/origin-store/index.js';
 import { parseMediaPlaylist, parseTaskSpec, prepareLaunchers, TranscodeSession } from '../../src/transcoder/index.js';
+import { playlistFacts } from '../support/playlist-oracle.js';
 import type { Launchers, TaskSpecInput } from '../../src/transcoder/index.js';
 import { startS3rver } from '../support/s3rver.js';
 import type { RunningS3rver } from '../support/s3rver.js';
@@ -139,6 +140,11 @@ describe('VOD transcode', () => {
       for (const segment of parsed.value.segments)
         expect(Math.round(segment.durationSec)).toBeLessThanOrEqual(parsed.value.targetDurationSec);
       if (rung !== 'audio-only') durations.push(parsed.value.segments.map((s) => s.durationSec));
+      // An independent reader (m3u8-parser) sees the same segments and durations, and every one is in the store.
+      const oracle = playlistFacts(await text(store, `vod/talk/${rung}/index.m3u8`));
+      expect(oracle.endList).toBe(true);
+      expect(oracle.segments.map((seg) => seg.duration)).toEqual(parsed.value.segments.map((seg) => seg.durationSec));
+      for (const seg of oracle.segments) expect(await store.head(`vod/talk/${rung}/${seg.name}`)).toBeDefined();
       const { stdout } = await run('ffprobe', [
         '-v',
         'error',
