@@ -4,6 +4,7 @@ import { createMetricsRegistry } from '../core/metrics.js';
 import { edgeRecord } from '../edge-registry/test-support/records.js';
 import { createDashboardApp } from './dashboard-app.js';
 import { FleetHistory } from './fleet-history.js';
+import { HealthWatch } from './health-watch.js';
 
 const record = edgeRecord('local-1', {
   url: 'http://127.0.0.1:8081',
@@ -58,4 +59,128 @@ describe('dashboard app', () => {
     const state = (await (await broken.request('/api/state')).json()) as Record<string, unknown>;
     expect(state).toMatchObject({ registry: { connected: false, ageMs: null }, tasks: [], tasksError: 'transcoder API unreachable' });
   });
+
+  describe('edge health', () => {
+    const unhealthy = edgeRecord('edge-sick', {
+      state: 'unhealthy',
+      problem: 'canary answered 502',
+      probe: { verdict: 'up', rttMs: 7.5, since: 1_000 },
+      heartbeatAt: 9_800,
+    });
+    const down = edgeRecord('edge-hung', {
+      state: 'unhealthy',
+      problem: "viewers' probes fail: timed out after 400 ms",
+      probe: { verdict: 'down', rttMs: 8, since: 6_500, detail: 'timed out after 400 ms' },
+      heartbeatAt: 9_800,
+    });
+    const slow = edgeRecord('edge-slow', {
+      probe: { verdict: 'slow', rttMs: 240, since: 7_000, detail: 'round trip 240 ms, fleet median 9 ms' },
+      heartbeatAt: 9_800,
+    });
+    const healthy = edgeRecord('edge-ok', { probe: { verdict: 'up', rttMs: 9, since: 0 }, heartbeatAt: 9_800 });
+    let clock = 10_000;
+    const healthWatch = new HealthWatch();
+    // The service's sampler saw edge-sick healthy, then unhealthy from 10 s (a record does not date its agent's verdict).
+    healthWatch.observe([edgeRecord('edge-sick')], 4_000);
+    healthWatch.observe([unhealthy], 10_000);
+    const app = createDashboardApp({
+      sources: { fleet: () => ({ edges: [unhealthy, down, slow, healthy], ageMs: 0, connected: true }) },
+      history: new FleetHistory(),
+      registry: createMetricsRegistry({ service: 'dashboard', processMetrics: false }),
+      logger: silentLogger(),
+      healthWatch,
+      now: () => clock,
+    });
+
+    it('gives each edge its verdict, probe round trip and how long it has been failing', async () => {
+      clock = 10_000;
+      const state = (await (await app.request('/api/state')).json()) as { edges: unknown[] };
+      expect(state.edges).toEqual([
+        expect.objectContaining({
+          id: 'edge-sick',
+          state: 'unhealthy',
+          health: 'unhealthy',
+          healthLabel: 'unhealthy: canary answered 502',
+          healthReason: 'canary answered 502',
+          probeVerdict: 'up',
+          probeRttMs: 7.5,
+          failingSince: 10_000,
+          failingForMs: 0,
+          failingForAtLeast: false,
+        }),
+        expect.objectContaining({
+          id: 'edge-hung',
+          health: 'unhealthy',
+          healthLabel: "unhealthy: viewers' probes fail: timed out after 400 ms",
+          probeVerdict: 'down',
+          failingSince: 6_500,
+          failingForMs: 3_500,
+          // First seen here, but the probe's verdict dates it.
+          failingForAtLeast: false,
+        }),
+        expect.objectContaining({
+          id: 'edge-slow',
+          state: 'active',
+          health: 'slow',
+          healthLabel: 'slow',
+          healthReason: 'round trip 240 ms, fleet median 9 ms',
+          probeVerdict: 'slow',
+          probeRttMs: 240,
+          failingForMs: 3_000,
+        }),
+        expect.objectContaining({ id: 'edge-ok', health: 'healthy', probeRttMs: 9, failingSince: null, failingForMs: null }),
+      ]);
+      clock = 12_500;
+      const later = (await (await app.request('/api/state')).json()) as { edges: Array<{ failingForMs: number }> };
+      expect(later.edges.map((e) => e.failingForMs)).toEqual([2_500, 6_000, 5_500, null]);
+    });
+
+    it('renders health columns and marks unhealthy and slow rows', async () => {
+      clock = 12_500;
+      const html = await (await app.request('/')).text();
+      expect(html).toContain('<th>Health</th><th>Probe RTT</th><th>Failing for</th>');
+      const rows = await renderFleetRows(html, () => app.request('/api/state'));
+      const row = (id: string) => rows.find((r) => r.includes(`data-edge="${id}"`)) ?? '';
+      expect(row('edge-sick')).toContain('class="unhealthy"');
+      expect(row('edge-sick')).toContain(
+        '<td class="health health-unhealthy"><b>unhealthy</b>: canary answered 502</td><td>7.5 ms</td><td>2.5 s</td>',
+      );
+      expect(row('edge-slow')).toContain('class="slow"');
+      expect(row('edge-slow')).toContain('<b>slow</b>: round trip 240 ms, fleet median 9 ms</td><td>240 ms</td><td>5.5 s</td>');
+      expect(row('edge-ok')).toContain('class="healthy"');
+      expect(row('edge-ok')).toContain('<b>healthy</b></td><td>9.0 ms</td><td>—</td>');
+      expect(html).toMatch(/tr\.unhealthy td \{ background/);
+    });
+  });
 });
+
+/** Runs the page's script against a minimal stand-in DOM and returns the fleet table's rows as rendered. */
+async function renderFleetRows(html: string, request: () => Promise<Response> | Response): Promise<string[]> {
+  const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
+  const elements = new Map<string, { textContent: string; innerHTML: string; tbody: { innerHTML: string } }>();
+  const element = (id: string) => {
+    if (!elements.has(id)) elements.set(id, { textContent: '', innerHTML: '', tbody: { innerHTML: '' } });
+    const e = elements.get(id)!;
+    return {
+      set textContent(v: string) {
+        e.textContent = v;
+      },
+      set innerHTML(v: string) {
+        e.innerHTML = v;
+      },
+      getAttribute: () => '100',
+      querySelector: () => e.tbody,
+      querySelectorAll: () => [],
+    };
+  };
+  const document = { getElementById: element };
+  const fetchState = async () => ({ json: async () => (await request()).json() as Promise<unknown> });
+  // The page's own script, run as the browser would, with refresh() handed back to await it.
+  const refresh = new Function('document', 'fetch', 'setInterval', `${script}\nreturn refresh;`)(
+    document,
+    fetchState,
+    () => 0,
+  ) as () => Promise<void>;
+  await refresh();
+  return (elements.get('fleet')?.tbody.innerHTML ?? '').split('</tr>').filter((r) => r !== '');
+}

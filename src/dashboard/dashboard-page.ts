@@ -12,7 +12,11 @@ export function dashboardPage(): string {
   table { border-collapse: collapse; background: #fff; min-width: 40rem; }
   th, td { padding: .3rem .7rem; border-bottom: 1px solid #e3e6eb; text-align: left; font-variant-numeric: tabular-nums; }
   th { background: #eceff3; font-weight: 600; }
-  .state-active { color: #11823b; } .state-draining { color: #b26a00; } .muted { color: #6b7280; }
+  .state-active { color: #11823b; } .state-draining { color: #b26a00; } .state-unhealthy { color: #b42318; } .muted { color: #6b7280; }
+  .health-healthy { color: #11823b; } .health-slow { color: #b26a00; } .health-unhealthy { color: #b42318; }
+  #fleet td { white-space: nowrap; } #fleet td.health { white-space: normal; min-width: 12rem; max-width: 24rem; } td.health b { font-weight: 600; }
+  tr.unhealthy td { background: #fdecec; } tr.unhealthy td:first-child { box-shadow: inset 3px 0 #b42318; }
+  tr.slow td { background: #fff6e5; } tr.slow td:first-child { box-shadow: inset 3px 0 #b26a00; }
   .charts { display: flex; gap: 1rem; flex-wrap: wrap; }
   .chart { background: #fff; border: 1px solid #e3e6eb; padding: .5rem; }
   .legend span { margin-right: 1rem; } #status { margin-left: 1rem; }
@@ -22,7 +26,7 @@ export function dashboardPage(): string {
 <h1>hlscdn <span id="status" class="muted">connecting…</span></h1>
 <div id="links"></div>
 <h2>Fleet</h2>
-<table id="fleet"><thead><tr><th>Edge</th><th>URL</th><th>Zone</th><th>State</th><th>Conns</th><th>Req/s</th><th>Egress</th><th>Hit ratio</th><th>Upstream errors</th><th>Heartbeat</th></tr></thead><tbody></tbody></table>
+<table id="fleet"><thead><tr><th>Edge</th><th>URL</th><th>Zone</th><th>State</th><th>Health</th><th>Probe RTT</th><th>Failing for</th><th>Conns</th><th>Req/s</th><th>Egress</th><th>Hit ratio</th><th>Upstream errors</th><th>Heartbeat</th></tr></thead><tbody></tbody></table>
 <h2>Load and edges over time</h2>
 <div class="charts">
   <div class="chart"><div class="muted">Fleet utilization (%)</div><svg id="load-chart" width="520" height="180"></svg></div>
@@ -38,9 +42,13 @@ const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]);
 const rate = (b) => { const bits = b * 8; return bits >= 1e9 ? (bits / 1e9).toFixed(1) + ' Gb/s' : bits >= 1e6 ? (bits / 1e6).toFixed(1) + ' Mb/s' : (bits / 1e3).toFixed(0) + ' kb/s'; };
 const time = (ms) => new Date(ms).toLocaleTimeString();
+const rtt = (ms) => ms === null ? '—' : ms.toFixed(ms < 10 ? 1 : 0) + ' ms';
+const span = (ms) => { const s = ms / 1000; return s < 60 ? s.toFixed(1) + ' s' : s < 3600 ? Math.floor(s / 60) + ' min ' + Math.floor(s % 60) + ' s' : Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min'; };
+const failingFor = (e) => e.failingForMs === null ? '—' : (e.failingForAtLeast ? '≥ ' : '') + span(e.failingForMs);
+const health = (e) => '<td class="health health-' + esc(e.health) + '"><b>' + esc(e.health) + '</b>' + (e.healthReason ? ': ' + esc(e.healthReason) : '') + '</td>';
 const link = (l) => '<a href="' + esc(l.url) + '">' + esc(l.label) + '</a>';
 
-function rows(tbody, html) { $(tbody).querySelector('tbody').innerHTML = html || '<tr><td colspan="10" class="muted">none</td></tr>'; }
+function rows(table, html) { const t = $(table); t.querySelector('tbody').innerHTML = html || '<tr><td colspan="' + t.querySelectorAll('thead th').length + '" class="muted">none</td></tr>'; }
 
 function chart(svgId, samples, decisions, value, maxValue) {
   const svg = $(svgId); const w = +svg.getAttribute('width'); const h = +svg.getAttribute('height'); const pad = 28;
@@ -67,7 +75,7 @@ async function refresh() {
     const state = await (await fetch('api/state')).json();
     $('status').textContent = state.registry.connected ? 'registry connected, ' + state.edges.length + ' live edge(s)' : 'registry unreachable: showing the last snapshot';
     $('links').innerHTML = state.links.map(link).join(' · ');
-    rows('fleet', state.edges.map((e) => '<tr data-edge="' + esc(e.id) + '"><td>' + esc(e.id) + '</td><td><a href="' + esc(e.url) + '">' + esc(e.url) + '</a></td><td>' + esc(e.zone ?? '-') + '</td><td class="state-' + esc(e.state) + '">' + esc(e.state) + '</td><td>' + e.connections + '</td><td>' + e.requestsPerSec.toFixed(1) + '</td><td>' + rate(e.egressBytesPerSec) + '</td><td>' + (e.hitRatio * 100).toFixed(0) + '%</td><td>' + e.upstreamErrors + '</td><td>' + (e.heartbeatAgeMs / 1000).toFixed(1) + ' s ago</td></tr>').join(''));
+    rows('fleet', state.edges.map((e) => '<tr data-edge="' + esc(e.id) + '" class="' + esc(e.health) + '"><td>' + esc(e.id) + '</td><td><a href="' + esc(e.url) + '">' + esc(e.url) + '</a></td><td>' + esc(e.zone ?? '-') + '</td><td class="state-' + esc(e.state) + '">' + esc(e.state) + '</td>' + health(e) + '<td>' + rtt(e.probeRttMs) + '</td><td>' + failingFor(e) + '</td><td>' + e.connections + '</td><td>' + e.requestsPerSec.toFixed(1) + '</td><td>' + rate(e.egressBytesPerSec) + '</td><td>' + (e.hitRatio * 100).toFixed(0) + '%</td><td>' + e.upstreamErrors + '</td><td>' + (e.heartbeatAgeMs / 1000).toFixed(1) + ' s ago</td></tr>').join(''));
     const h = state.history;
     chart('load-chart', h.samples, h.decisions, (s) => s.utilization * 100, 100);
     chart('edges-chart', h.samples, h.decisions, (s) => s.edges, 4);

@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js';
 import { createMetricsRegistry } from '../core/metrics.js';
 import { createDashboardApp, type DashboardSources } from './dashboard-app.js';
 import { FleetHistory, sampleFleet } from './fleet-history.js';
+import { HealthWatch } from './health-watch.js';
 
 export interface DashboardServiceOptions {
   sources: DashboardSources;
@@ -17,8 +18,12 @@ export interface DashboardServiceOptions {
 
 export async function startDashboard(options: DashboardServiceOptions): Promise<RunningServer> {
   const history = new FleetHistory();
+  const healthWatch = new HealthWatch();
   const sample = async () => {
-    history.add(sampleFleet(options.sources.fleet().edges, Date.now()));
+    const { edges } = options.sources.fleet();
+    const at = Date.now();
+    history.add(sampleFleet(edges, at));
+    healthWatch.observe(edges, at);
     try {
       const marks = await options.sources.decisions?.();
       if (marks) history.addDecisions(marks.filter((m) => m.action !== 'hold'));
@@ -29,7 +34,7 @@ export async function startDashboard(options: DashboardServiceOptions): Promise<
   await sample();
   const timer = setInterval(() => void sample(), options.sampleEveryMs ?? 1_000);
   const registry = createMetricsRegistry({ service: 'dashboard' });
-  const app = createDashboardApp({ sources: options.sources, history, registry, logger: options.logger });
+  const app = createDashboardApp({ sources: options.sources, history, registry, logger: options.logger, healthWatch });
   const server = await startHttpServer(app, { host: options.host ?? '127.0.0.1', port: options.port });
   return {
     ...server,

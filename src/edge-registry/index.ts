@@ -21,6 +21,7 @@ export {
   type ProbeVerdict,
   type ProbeVerdictKind,
 } from './probe-verdict.js';
+export { describeEdgeHealth, type EdgeHealth, type EdgeHealthVerdict, type ObservedUnhealthy } from './format-health.js';
 export { DEFAULT_KEY_PREFIX, registryKeys, type RegistryKeys } from './keys.js';
 export { registryAclRules, type RegistryRole } from './acl-rules.js';
 export { parseRegistryEvent, type RegistryEvent } from './registry-events.js';

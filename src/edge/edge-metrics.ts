@@ -11,6 +11,7 @@ export function edgeGauges(registry: Registry): (record: EdgeRecord) => void {
   const upstreamErrors = gauge('upstream_errors', 'Origin errors in the agent window');
   const cacheBytes = gauge('cache_bytes', 'Bytes held in the nginx cache directory');
   const draining = gauge('draining', '1 while the edge drains');
+  const healthy = gauge('healthy', "1 while the agent's self-check passes (nginx answers the canary, few 5xx), 0 while it fails");
   return (record) => {
     connections.set(record.load.activeConnections);
     requests.set(record.load.requestsPerSec);
@@ -19,5 +20,7 @@ export function edgeGauges(registry: Registry): (record: EdgeRecord) => void {
     upstreamErrors.set(record.load.upstreamErrors);
     cacheBytes.set(record.load.cacheBytes);
     draining.set(record.state === 'draining' ? 1 : 0);
+    // The agent sets `problem` whenever its self-check fails, draining included (then the state says 'draining').
+    healthy.set(record.state !== 'unhealthy' && record.problem === undefined ? 1 : 0);
   };
 }

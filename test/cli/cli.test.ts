@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { hlscdnCommand } from '../../src/core/process/index.js';
-import { formatEdgeTable } from '../../src/cli/commands/edges-command.js';
+import { formatEdgeTable, withHealth } from '../../src/cli/commands/edges-command.js';
 import { edgeRecord } from '../../src/edge-registry/test-support/records.js';
 
 const run = promisify(execFile);
@@ -86,8 +86,38 @@ describe('formatEdgeTable', () => {
       10_000,
     );
     const [header, row] = table.split('\n');
-    expect(header).toMatch(/^ID\s+URL\s+ZONE\s+STATE\s+CONNS\s+REQ\/S\s+EGRESS\s+HIT%\s+ERRORS\s+AGE$/);
-    expect(row).toMatch(/^edge-a\s+http:\/\/127\.0\.0\.1:8081\s+-\s+draining\s+3\s+12\.5\s+20\.0Mb\/s\s+97\s+0\s+0\.5s$/);
+    expect(header).toMatch(/^ID\s+URL\s+ZONE\s+STATE\s+HEALTH\s+RTT\s+FAILING\s+CONNS\s+REQ\/S\s+EGRESS\s+HIT%\s+ERRORS\s+AGE\s+DETAIL$/);
+    expect(row).toMatch(/^edge-a\s+http:\/\/127\.0\.0\.1:8081\s+-\s+draining\s+healthy\s+-\s+-\s+3\s+12\.5\s+20\.0Mb\/s\s+97\s+0\s+0\.5s$/);
     expect(formatEdgeTable([], 0)).toBe('no live edges');
+  });
+
+  it("gives each edge its health, the probe's round trip and how long it has been failing, with the reason last", () => {
+    const records = [
+      edgeRecord('edge-sick', { state: 'unhealthy', problem: 'canary answered 502', heartbeatAt: 9_500 }),
+      edgeRecord('edge-hung', {
+        state: 'unhealthy',
+        problem: "viewers' probes fail: timed out after 400 ms",
+        probe: { verdict: 'down', rttMs: 8, since: 6_000, detail: 'timed out after 400 ms' },
+        heartbeatAt: 9_500,
+      }),
+      edgeRecord('edge-slow', {
+        probe: { verdict: 'slow', rttMs: 240, since: 7_500, detail: 'round trip 240 ms, fleet median 9 ms' },
+        heartbeatAt: 9_500,
+      }),
+      edgeRecord('edge-ok', { probe: { verdict: 'up', rttMs: 9.25, since: 0 }, heartbeatAt: 9_500 }),
+    ];
+    const [, sick, hung, slow, ok] = formatEdgeTable(records, 10_000).split('\n');
+    // STATE HEALTH RTT FAILING ... AGE DETAIL
+    expect(sick).toMatch(/\sunhealthy\s+unhealthy\s+-\s+-\s.*\s0\.5s\s+canary answered 502$/);
+    expect(hung).toMatch(/\sunhealthy\s+unhealthy\s+8\.0ms\s+4\.0s\s.*\s0\.5s\s+viewers' probes fail: timed out after 400 ms$/);
+    expect(slow).toMatch(/\sactive\s+slow\s+240\.0ms\s+2\.5s\s.*\s0\.5s\s+round trip 240 ms, fleet median 9 ms$/);
+    expect(ok).toMatch(/\sactive\s+healthy\s+9\.3ms\s+-\s.*\s0\.5s$/);
+
+    expect(withHealth(records, 10_000).map((r) => ({ id: r.id, ...r.health }))).toEqual([
+      expect.objectContaining({ id: 'edge-sick', verdict: 'unhealthy', reason: 'canary answered 502', rttMs: null, failingForMs: null }),
+      expect.objectContaining({ id: 'edge-hung', verdict: 'unhealthy', rttMs: 8, failingSince: 6_000, failingForMs: 4_000 }),
+      expect.objectContaining({ id: 'edge-slow', verdict: 'slow', label: 'slow', rttMs: 240, failingForMs: 2_500 }),
+      expect.objectContaining({ id: 'edge-ok', verdict: 'healthy', label: 'healthy', rttMs: 9.25, failingForMs: null }),
+    ]);
   });
 });

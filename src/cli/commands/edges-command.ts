@@ -1,6 +1,6 @@
 /** `hlscdn edges list|drain`: the fleet as the registry sees it, and asking one edge to drain. */
 import { Command } from 'commander';
-import { EdgeRegistryView, EdgeRegistryWriter, type EdgeRecord } from '../../edge-registry/index.js';
+import { EdgeRegistryView, EdgeRegistryWriter, describeEdgeHealth, type EdgeHealth, type EdgeRecord } from '../../edge-registry/index.js';
 import { redisOptionsFromConfig } from '../../core/redis/index.js';
 import { cliContext } from '../cli-context.js';
 import { requireRedis } from '../require-redis.js';
@@ -10,8 +10,8 @@ export function edgesCommand(): Command {
   const edges = new Command('edges').description('inspect and manage the edge fleet in the Redis registry (needs REDIS_URL)');
   edges
     .command('list')
-    .description('print the live edges: id, URL, zone, state, load, hit ratio, heartbeat age')
-    .option('--json', 'print the records as JSON')
+    .description('print the live edges: id, URL, zone, state, health, probe round trip, failing for, load, hit ratio, heartbeat age')
+    .option('--json', 'print the records as JSON, each with its health')
     .action(async (options: { json?: boolean }, command: Command) => {
       await oneShot(async () => {
         const { config, logger } = cliContext(command, 'cli');
@@ -25,7 +25,8 @@ export function edgesCommand(): Command {
         try {
           await view.start();
           const { edges: records } = view.snapshot();
-          console.log(options.json ? JSON.stringify(records, null, 2) : formatEdgeTable(records, Date.now()));
+          const now = Date.now();
+          console.log(options.json ? JSON.stringify(withHealth(records, now), null, 2) : formatEdgeTable(records, now));
         } finally {
           await view.close();
         }
@@ -64,21 +65,34 @@ async function oneShot(run: () => Promise<void>): Promise<void> {
   }
 }
 
+/** The records as `--json` prints them: each with its `health` (verdict, label, reason, probe round trip, failing since and for). */
+export function withHealth(records: readonly EdgeRecord[], now: number): Array<EdgeRecord & { health: EdgeHealth }> {
+  return records.map((record) => ({ ...record, health: describeEdgeHealth(record, now) }));
+}
+
 export function formatEdgeTable(records: readonly EdgeRecord[], now: number): string {
   if (records.length === 0) return 'no live edges';
-  const header = ['ID', 'URL', 'ZONE', 'STATE', 'CONNS', 'REQ/S', 'EGRESS', 'HIT%', 'ERRORS', 'AGE'];
-  const rows = records.map((e) => [
-    e.id,
-    e.url,
-    e.zone ?? '-',
-    e.state,
-    String(e.load.activeConnections),
-    e.load.requestsPerSec.toFixed(1),
-    formatRate(e.load.egressBytesPerSec),
-    (e.load.cacheHitRatio * 100).toFixed(0),
-    String(e.load.upstreamErrors),
-    `${((now - e.heartbeatAt) / 1000).toFixed(1)}s`,
-  ]);
+  const header = ['ID', 'URL', 'ZONE', 'STATE', 'HEALTH', 'RTT', 'FAILING', 'CONNS', 'REQ/S', 'EGRESS', 'HIT%', 'ERRORS', 'AGE', 'DETAIL'];
+  const rows = records.map((e) => {
+    const health = describeEdgeHealth(e, now);
+    return [
+      e.id,
+      e.url,
+      e.zone ?? '-',
+      e.state,
+      health.verdict,
+      health.rttMs === null ? '-' : `${health.rttMs.toFixed(1)}ms`,
+      health.failingForMs === null ? '-' : `${(health.failingForMs / 1000).toFixed(1)}s`,
+      String(e.load.activeConnections),
+      e.load.requestsPerSec.toFixed(1),
+      formatRate(e.load.egressBytesPerSec),
+      (e.load.cacheHitRatio * 100).toFixed(0),
+      String(e.load.upstreamErrors),
+      `${((now - e.heartbeatAt) / 1000).toFixed(1)}s`,
+      // Free text, so last: the columns before it stay split on whitespace.
+      health.reason ?? '',
+    ];
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   return [header, ...rows]
     .map((r) =>
