@@ -47,8 +47,18 @@ export const rewriterSchema = z.object({
   originTimeoutMs: z.int().min(100).default(10_000),
   /** Larger playlists are refused (502): a rewrite is linear in size and runs on the event loop. */
   maxPlaylistBytes: z.int().min(1024).default(DEFAULT_MAX_BYTES),
-  /** Steering manifest TTL, seconds: how often players ask again (players default to 300). */
-  steeringTtlSec: z.int().min(1).max(3600).default(10),
+  /**
+   * Steering manifest TTL, seconds: how often players ask again (players default to
+   * 300). Short, because that is how soon a player leaves a pathway whose edge
+   * failed its probes; each viewer asks 1 / TTL times a second.
+   */
+  steeringTtlSec: z.int().min(1).max(3600).default(3),
+  /**
+   * Absolute mode: list every variant of a master twice, on a PRIMARY and a BACKUP
+   * pathway whose segments go to each object's second-choice edge, so players
+   * fail over to another edge by themselves (docs/rewriter.md "Players fail over").
+   */
+  backupPathways: z.boolean().default(true),
   /** Request header naming the viewer's zone (set by a geo-aware front proxy); edges of that zone are preferred. */
   zoneHeader: headerName.default('x-hlscdn-zone'),
   /**

@@ -7,68 +7,18 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../src/core/process/index.js';
 import type { LocalStack } from '../../src/local-stack/index.js';
 import { launchChromium } from '../support/browser.js';
 import { startTestStack } from '../support/local-stack-fixture.js';
+import { playerState, playFor, stallTracker } from '../support/player-state.js';
 
 const artifacts = join(process.cwd(), 'test-artifacts');
 let stack: LocalStack;
 let dir: string;
 let browser: Browser;
-
-interface PlayerState {
-  currentTime: number;
-  paused: boolean;
-  videoError: string | null;
-  perEdge: Record<string, number>;
-  fatal: string | null;
-  longestStallMs: number;
-  stalledNowMs: number;
-}
-
-/** Media events do not bubble; a capturing listener on the document sees them all. */
-const stallTracker = `
-  window.__stalls = { since: null, longest: 0, started: false };
-  const end = () => { const s = window.__stalls; if (s.since !== null) { s.longest = Math.max(s.longest, performance.now() - s.since); s.since = null; } };
-  document.addEventListener('waiting', () => { const s = window.__stalls; if (s.started && s.since === null) s.since = performance.now(); }, true);
-  document.addEventListener('playing', () => { window.__stalls.started = true; end(); }, true);
-  document.addEventListener('timeupdate', end, true);
-`;
-
-/** Evaluated in the page (a string, so this file needs no DOM types). */
-const readPlayerState = `(() => {
-  const video = document.getElementById('video');
-  const stats = window.hlscdnStats;
-  const stalls = window.__stalls;
-  return {
-    currentTime: video.currentTime,
-    paused: video.paused,
-    videoError: video.error ? video.error.code + ' ' + video.error.message : null,
-    perEdge: Object.assign({}, stats.perEdge),
-    fatal: stats.fatal,
-    longestStallMs: stalls.longest,
-    stalledNowMs: stalls.since === null ? 0 : performance.now() - stalls.since,
-  };
-})()`;
-
-function playerState(page: Page): Promise<PlayerState> {
-  return page.evaluate<PlayerState>(readPlayerState);
-}
-
-async function playFor(page: Page, seconds: number, what: string): Promise<PlayerState> {
-  const from = (await playerState(page)).currentTime;
-  return waitUntil(
-    async () => {
-      const state = await playerState(page);
-      if (state.fatal || state.videoError) throw new Error(`player error: ${state.fatal ?? state.videoError}`);
-      return state.currentTime >= from + seconds ? state : undefined;
-    },
-    { timeoutMs: (seconds + 30) * 1000, intervalMs: 250, what },
-  );
-}
 
 beforeAll(async () => {
   await mkdir(artifacts, { recursive: true });

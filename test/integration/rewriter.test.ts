@@ -134,7 +134,9 @@ beforeAll(async () => {
     ),
   );
   rewriter = await startRewriter({
-    rewriter: rewriterSchema.parse({ port: 0, originUrl: origin.url }),
+    // These cases count origin reads per segment; the backup pathway (a second copy of each
+    // variant, which ffmpeg probes too) has a case of its own below.
+    rewriter: rewriterSchema.parse({ port: 0, originUrl: origin.url, backupPathways: false }),
     signing: { secret: SECRET, ttlSec: 600 },
     registry: { redis: { url: redis.url } },
     logger: silentLogger(),
@@ -195,6 +197,38 @@ describe('rewriter with real edges', () => {
     const segment = await fetch(uris[0]!);
     expect([segment.status, segment.headers.get('x-edge-id')]).toEqual([200, 'edge-b']);
     await segment.arrayBuffer();
+  });
+
+  it('offers a backup pathway in absolute mode whose media playlist sends each segment to another edge', async () => {
+    const redundant = await startRewriter({
+      rewriter: rewriterSchema.parse({ port: 0, originUrl: origin.url }),
+      signing: { secret: SECRET, ttlSec: 600 },
+      registry: { redis: { url: redis.url } },
+      logger: silentLogger(),
+    });
+    try {
+      const master = await (await fetch(`${redundant.url}/vod/master.m3u8`)).text();
+      expect(master.match(/PATHWAY-ID="PRIMARY"/g)).toHaveLength(1);
+      expect(master.match(/PATHWAY-ID="BACKUP"/g)).toHaveLength(1);
+      const [primaryUri, backupUri] = master.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+      expect(backupUri).toBe(`${primaryUri}?hlscdn_backup=1`);
+      const segmentsOf = async (uri: string) =>
+        (await (await fetch(new URL(uri, `${redundant.url}/vod/`))).text()).split('\n').filter((line) => line.startsWith('http'));
+      const [primary, backup] = await Promise.all([segmentsOf(primaryUri!), segmentsOf(backupUri!)]);
+      expect(backup).toHaveLength(SEGMENTS);
+      for (let i = 0; i < SEGMENTS; i++) {
+        // Same object, another edge.
+        expect(new URL(backup[i]!).pathname).toBe(new URL(primary[i]!).pathname);
+        expect(new URL(backup[i]!).host).not.toBe(new URL(primary[i]!).host);
+      }
+      const answer = await fetch(backup[0]!);
+      expect(answer.status).toBe(200);
+      await answer.arrayBuffer();
+      // A player left with only the backup pathway plays the whole stream from it.
+      expect(await play(new URL(backupUri!, `${redundant.url}/vod/`).href)).toEqual({ code: 0, stderr: '' });
+    } finally {
+      await redundant.close();
+    }
   });
 
   it('in redirect mode, an edge killed while a viewer plays costs the viewer nothing', async () => {

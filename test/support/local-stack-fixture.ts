@@ -15,7 +15,7 @@ export const freePortsEnv = {
   HLSCDN_TRANSCODER_API_PORT: '0',
 };
 
-export async function startTestStack(name: string): Promise<{ stack: LocalStack; dir: string }> {
+export async function startTestStack(name: string, options: { edges?: number } = {}): Promise<{ stack: LocalStack; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), `hlscdn-${name}-`));
   const config = loadConfig({ env: { ...freePortsEnv, HLSCDN_STORE_URL: `file:${join(dir, 'store')}` } });
   const stack = await startLocalStack({
@@ -23,6 +23,7 @@ export async function startTestStack(name: string): Promise<{ stack: LocalStack;
     logger: silentLogger(),
     dataDir: dir,
     dashboardPort: 0,
+    ...(options.edges !== undefined && { edges: options.edges }),
     env: { PATH: process.env.PATH ?? '' },
   });
   return { stack, dir };

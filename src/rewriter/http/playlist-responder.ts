@@ -13,7 +13,7 @@
 import type { Logger } from '../../core/logger.js';
 import type { RewriterConfig, RewriterSigning } from '../config.js';
 import { BoundedCache, viewerCacheControl, type FetchedPlaylist, type OriginFailureCode, type PlaylistFetcher } from '../origin/index.js';
-import { rewritePlaylist, type PlaylistFacts } from '../playlist/index.js';
+import { addBackupPathways, rewritePlaylist, type PlaylistFacts } from '../playlist/index.js';
 import {
   BASE_PATHWAY_ID,
   createUriMapper,
@@ -27,7 +27,16 @@ import {
   type MediaTargeting,
 } from '../targeting/index.js';
 import type { PlaylistHead, PlaylistHeaders } from './playlist-headers.js';
-import { blockingQuery, isMsnTooFarAhead, MODE_PARAM, readBlockingReload, readPathwayPin, type ModeRequest } from './request-params.js';
+import {
+  BACKUP_PARAM,
+  blockingQuery,
+  isMsnTooFarAhead,
+  MODE_PARAM,
+  readBackup,
+  readBlockingReload,
+  readPathwayPin,
+  type ModeRequest,
+} from './request-params.js';
 import type { RequestOutcome, RewriterMetrics } from './rewriter-metrics.js';
 
 /** Path of the steering endpoint. `.hlscdn/` is a reserved store prefix, so no content can live there. */
@@ -101,11 +110,11 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
   function rewrite(
     playlist: FetchedPlaylist,
     request: PlaylistRequest,
-    context: { fleet: FleetState; expiresAt: number | undefined; pin: string | undefined },
+    context: { fleet: FleetState; expiresAt: number | undefined; pin: string | undefined; backup: boolean },
   ): PlaylistReply | Rewritten {
     const carry = request.mode.overridden ? `${MODE_PARAM}=${request.mode.mode}` : '';
-    const { fleet, pin, expiresAt } = context;
-    const target = deps.targeting.targeterFor({ fleet, zone: request.zone, pinnedEdgeId: pin, expiresAt });
+    const { fleet, pin, expiresAt, backup } = context;
+    const target = deps.targeting.targeterFor({ fleet, zone: request.zone, pinnedEdgeId: pin, expiresAt, backup });
     const assigned = new Map<string, number>();
     const countTarget = (chosen: MediaTarget) => {
       const edge = 'edgeId' in chosen ? chosen.edgeId : 'fallback';
@@ -134,9 +143,11 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
         outcome: 'invalid-playlist',
       };
     }
+    const redundant = result.kind === 'master' && request.mode.mode === 'absolute' && config.backupPathways;
+    const text = redundant ? addBackupPathways(result.text, { backupUri: withBackupParam }) : result.text;
     metrics.rewriteSeconds.observe({ kind: result.kind }, (performance.now() - started) / 1000);
     for (const [edge, count] of assigned) metrics.assignments.inc({ edge }, count);
-    return { text: result.text, facts: playlist.facts };
+    return { text, facts: playlist.facts };
   }
 
   return async function respond(request: PlaylistRequest): Promise<PlaylistReply> {
@@ -144,6 +155,8 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
     if (!reload.ok) return badRequest(reload.error);
     const pin = readPathwayPin(request.params);
     if (!pin.ok) return badRequest(pin.error);
+    const backup = readBackup(request.params);
+    if (!backup.ok) return badRequest(backup.error);
     const originUrl = joinBase(originBase.origin, originPathOf(request.path, originBase));
     if (isMsnTooFarAhead(reload.value, deps.fetcher.lastMsn(originUrl))) {
       return badRequest(`_HLS_msn ${reload.value.msn} is more than two segments past the playlist's last one (rfc8216bis 6.2.5.2)`);
@@ -167,7 +180,7 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
       playlist.version,
       request.mode.mode,
       request.mode.overridden,
-      usesFleet ? `${request.zone ?? ''}|${pin.value ?? ''}` : '-',
+      usesFleet ? `${request.zone ?? ''}|${pin.value ?? ''}|${backup.value ? 'backup' : ''}` : '-',
       fleetPart,
       expiresAt ?? '-',
     ].join('|');
@@ -175,7 +188,12 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
     let rewritten = rewrites.get(key, now);
     metrics.rewrittenCache.inc({ result: rewritten === undefined ? 'miss' : 'hit' });
     if (rewritten === undefined) {
-      const made = rewrite(playlist, request, { fleet: fleet ?? { usable: false, reason: 'no-live-edge' }, expiresAt, pin: pin.value });
+      const made = rewrite(playlist, request, {
+        fleet: fleet ?? { usable: false, reason: 'no-live-edge' },
+        expiresAt,
+        pin: pin.value,
+        backup: backup.value,
+      });
       if ('ok' in made) return made;
       rewritten = made;
       rewrites.set(key, rewritten, now + REWRITE_KEEP_MS);
@@ -196,4 +214,11 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
     const outcome = fallbackReason === undefined ? 'ok' : 'fallback';
     return { ok: true, text: rewritten.text, head, headers: deps.headers(head, now), outcome, freshUntil: playlist.freshUntil };
   };
+}
+
+/** A variant or rendition URI of the BACKUP pathway: the same URI with `hlscdn_backup=1` (before any fragment). */
+function withBackupParam(uri: string): string {
+  const hash = uri.indexOf('#');
+  const [path, fragment] = hash === -1 ? [uri, ''] : [uri.slice(0, hash), uri.slice(hash)];
+  return `${path}${path.includes('?') ? '&' : '?'}${BACKUP_PARAM}=1${fragment}`;
 }

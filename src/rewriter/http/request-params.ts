@@ -9,6 +9,8 @@ import { REWRITER_MODES, type RewriterMode } from '../config.js';
 
 export const MODE_PARAM = 'hlscdn_mode';
 export const PATHWAY_PARAM = 'hlscdn_pathway';
+/** Marks the media playlists of the BACKUP pathway (playlist/backup-pathways.ts): objects go to their second-choice edge. */
+export const BACKUP_PARAM = 'hlscdn_backup';
 /** Query parameters the rewriter reads for itself; never forwarded to edges. */
 const OWN_PARAM_PREFIX = 'hlscdn_';
 
@@ -88,6 +90,13 @@ export function readPathwayPin(params: URLSearchParams): Result<string | undefin
   const value = params.get(PATHWAY_PARAM);
   if (value === null) return ok(undefined);
   return PATHWAY_ID.test(value) ? ok(value) : err(`${PATHWAY_PARAM} must be an edge id`);
+}
+
+/** Whether the request is for the backup pathway's media playlist (`hlscdn_backup=1`). */
+export function readBackup(params: URLSearchParams): Result<boolean, string> {
+  const value = params.get(BACKUP_PARAM);
+  if (value === null) return ok(false);
+  return value === '1' ? ok(true) : err(`${BACKUP_PARAM} must be 1`);
 }
 
 /** Same rule as registry zones; anything else (absent, garbage from a client) means "no preference". */

@@ -4,6 +4,7 @@
  */
 
 export { rewritePlaylist } from './rewrite-playlist.js';
+export { addBackupPathways, BACKUP_PATHWAY_ID, PRIMARY_PATHWAY_ID, type BackupPathwayOptions } from './backup-pathways.js';
 export { readPlaylistFacts } from './facts.js';
 export type { PlaylistFacts, ReadPlaylistFactsOptions, ServerControl } from './facts.js';
 export type { PlaylistKind, PlaylistLimits, RewriteContext, RewriteResult, SteeringOptions, UriContext, UriRole } from './rewrite-types.js';

@@ -6,7 +6,10 @@
  * query, which is what the edges cache under (`proxy_cache_key $uri`), so
  * tokens never split an object across edges. Pure.
  */
+import { candidateEdges } from '../selection/candidates.js';
 import { selectEdge } from '../selection/index.js';
+import { rankCandidates } from '../selection/rank-edges.js';
+import type { EdgeCandidate } from '../selection/index.js';
 import type { FallbackReason, FleetState } from './fleet.js';
 import type { EdgePlacements } from './edge-placements.js';
 import { joinBase } from './url-mapping.js';
@@ -32,6 +35,13 @@ export interface MediaTargetOptions {
   zone?: string;
   /** Steering pathway pin: every object goes to this edge while it is active. */
   pinnedEdgeId?: string;
+  /**
+   * The backup pathway of a redundant master (playlist/backup-pathways.ts): each
+   * object goes to the next edge of its rendezvous ranking after the one it
+   * would get otherwise, so a player that fails on one edge tries another that
+   * is still affine to the key. With one edge, that edge.
+   */
+  backup?: boolean;
   /** Base URL standing for the origin base in fallback URLs. */
   fallbackBase: string;
   /** Adds a signature (md5, expires) to a URL; absent when URLs are not signed. */
@@ -66,8 +76,11 @@ export function createMediaTargeter(options: MediaTargetOptions): (object: Media
     if (chosen) placements?.remember(placementKey, chosen.id);
     return chosen;
   };
+  const secondChoice = (key: string, first: EdgeCandidate | undefined) =>
+    rankCandidates(key, candidateEdges(fleet.candidates, options.zone)).find((edge) => edge.id !== first?.id) ?? first;
   return (object) => {
-    const edge = pinned ?? choose(object.originPath);
+    const primary = pinned ?? choose(object.originPath);
+    const edge = options.backup ? secondChoice(object.originPath, primary) : primary;
     const base = edge === undefined ? undefined : fleet.urls.get(edge.id);
     if (edge === undefined || base === undefined) return fallback(object, 'no-live-edge');
     return { url: finish(joinBase(base, object.originPath + object.search), sign), edgeId: edge.id };

@@ -31,6 +31,8 @@ export interface TargetingRequest {
   zone: string | undefined;
   /** Steering pathway pin. */
   pinnedEdgeId?: string;
+  /** The backup pathway: second-choice edges. */
+  backup?: boolean;
   /** Expiry of the signatures, from signatureExpiresAt(); undefined leaves URLs unsigned. */
   expiresAt: number | undefined;
 }
@@ -63,6 +65,7 @@ export class MediaTargeting {
       quietEdgeRequestsPerSec: config.quietEdgeRequestsPerSec,
       zone: request.zone,
       pinnedEdgeId: request.pinnedEdgeId,
+      backup: request.backup,
       fallbackBase: this.fallbackBase,
       sign: request.expiresAt === undefined ? undefined : signerFor(signing, request.expiresAt),
       placements: this.placements,
