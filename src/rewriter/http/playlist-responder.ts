@@ -114,7 +114,7 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
   ): PlaylistReply | Rewritten {
     const carry = request.mode.overridden ? `${MODE_PARAM}=${request.mode.mode}` : '';
     const { fleet, pin, expiresAt, backup } = context;
-    const target = deps.targeting.targeterFor({ fleet, zone: request.zone, pinnedEdgeId: pin, expiresAt, backup });
+    const target = deps.targeting.targeterFor({ fleet, zone: request.zone, pinnedEdgeId: pin, expiresAt, backup, sticky: true });
     const assigned = new Map<string, number>();
     const countTarget = (chosen: MediaTarget) => {
       const edge = 'edgeId' in chosen ? chosen.edgeId : 'fallback';

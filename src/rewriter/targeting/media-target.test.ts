@@ -94,22 +94,55 @@ describe('placements', () => {
     for (let i = 0; i < 10; i++) expect(stuck(object(`new${i}.ts`))).not.toMatchObject({ edgeId: first.edgeId });
   });
 
-  it('moves a placed object when its edge drains or leaves', async () => {
+  it('redirects a placed object elsewhere when its edge drains, without forgetting where playlists put it', async () => {
     const { EdgePlacements } = await import('./edge-placements.js');
     const placements = new EdgePlacements();
-    const first = createMediaTargeter({ ...base, fleet: withLoad({}), placements })(object('seg.ts'));
+    const first = createMediaTargeter({ ...base, fleet: withLoad({}), placements, sticky: true })(object('seg.ts'));
     if (!('edgeId' in first)) throw new Error('expected an edge');
-    const after = createMediaTargeter({ ...base, fleet: withLoad({}, [first.edgeId]), placements })(object('seg.ts'));
-    expect('edgeId' in after && after.edgeId !== first.edgeId).toBe(true);
+    const redirect = createMediaTargeter({ ...base, fleet: withLoad({}, [first.edgeId]), placements })(object('seg.ts'));
+    expect('edgeId' in redirect && redirect.edgeId !== first.edgeId).toBe(true);
+    // A playlist keeps the URI it already listed (players refuse a listed URI that changes).
+    const listed = createMediaTargeter({ ...base, fleet: withLoad({}, [first.edgeId]), placements, sticky: true })(object('seg.ts'));
+    expect(listed).toEqual(first);
+  });
+
+  it('keeps a listed URI when its edge left the registry, and places new objects on live edges', async () => {
+    const { EdgePlacements } = await import('./edge-placements.js');
+    const placements = new EdgePlacements();
+    const first = createMediaTargeter({ ...base, fleet: withLoad({}), placements, sticky: true })(object('seg.ts'));
+    if (!('edgeId' in first)) throw new Error('expected an edge');
+    const without = fleetState(
+      { edges: records.filter((r) => r.id !== first.edgeId).map((r) => ({ ...r, zone: undefined })), ageMs: 0, connected: true },
+      { maxSnapshotAgeMs: 10_000 },
+    );
+    const targeter = createMediaTargeter({ ...base, fleet: without, placements, sticky: true });
+    expect(targeter(object('seg.ts'))).toEqual(first);
+    for (let i = 0; i < 10; i++) expect(targeter(object(`new${i}.ts`))).not.toMatchObject({ edgeId: first.edgeId });
+  });
+
+  it('puts the backup copy of an object on another edge than its primary, and keeps both', async () => {
+    const { EdgePlacements } = await import('./edge-placements.js');
+    const placements = new EdgePlacements();
+    for (let i = 0; i < 20; i++) {
+      const primary = createMediaTargeter({ ...base, fleet: withLoad({}), placements, sticky: true })(object(`s${i}.ts`));
+      const backup = createMediaTargeter({ ...base, fleet: withLoad({}), placements, sticky: true, backup: true })(object(`s${i}.ts`));
+      expect('edgeId' in primary && 'edgeId' in backup && primary.edgeId !== backup.edgeId).toBe(true);
+    }
   });
 
   it('forgets the least recently used placements past its bound', async () => {
     const { EdgePlacements } = await import('./edge-placements.js');
     const placements = new EdgePlacements(2);
-    placements.remember('a', 'edge-a');
-    placements.remember('b', 'edge-b');
+    const at = (id: string) => ({ edgeId: id, base: `https://${id}.test/` });
+    placements.remember('a', at('edge-a'));
+    placements.remember('b', at('edge-b'));
     placements.get('a');
-    placements.remember('c', 'edge-c');
-    expect([placements.get('a'), placements.get('b'), placements.get('c'), placements.size]).toEqual(['edge-a', undefined, 'edge-c', 2]);
+    placements.remember('c', at('edge-c'));
+    expect([placements.get('a')?.edgeId, placements.get('b'), placements.get('c')?.edgeId, placements.size]).toEqual([
+      'edge-a',
+      undefined,
+      'edge-c',
+      2,
+    ]);
   });
 });

@@ -11,7 +11,7 @@ import { selectEdge } from '../selection/index.js';
 import { rankCandidates } from '../selection/rank-edges.js';
 import type { EdgeCandidate } from '../selection/index.js';
 import type { FallbackReason, FleetState } from './fleet.js';
-import type { EdgePlacements } from './edge-placements.js';
+import type { EdgePlacements, Placement } from './edge-placements.js';
 import { joinBase } from './url-mapping.js';
 
 export interface MediaObject {
@@ -46,8 +46,15 @@ export interface MediaTargetOptions {
   fallbackBase: string;
   /** Adds a signature (md5, expires) to a URL; absent when URLs are not signed. */
   sign?: (url: URL) => URL;
-  /** Earlier placements: an object stays on its edge while that edge is active. */
+  /** Earlier placements: an object stays on its edge (see `sticky`). */
   placements?: EdgePlacements;
+  /**
+   * For URIs written into a playlist: a placed object keeps its URI even when its
+   * edge is no longer active (players require a listed URI not to change; the
+   * player's own failover, the backup pathway, covers a dead edge). Redirects are
+   * not sticky: a 302 goes to an active edge, without changing the placement.
+   */
+  sticky?: boolean;
 }
 
 function finish(url: string, sign: MediaTargetOptions['sign']): string {
@@ -66,23 +73,38 @@ export function createMediaTargeter(options: MediaTargetOptions): (object: Media
   const selectOptions = { balanceFactor: options.balanceFactor, minCapacity: options.quietEdgeRequestsPerSec, zone: options.zone };
   const placements = options.placements;
   const placeable = new Map(fleet.candidates.filter((edge) => edge.state === 'active' && edge.weight > 0).map((edge) => [edge.id, edge]));
-  const choose = (key: string) => {
-    // Keyed by zone too: a viewer of another zone gets its own placement.
-    const placementKey = `${options.zone ?? ''}|${key}`;
-    const earlier = placements?.get(placementKey);
-    const kept = earlier === undefined ? undefined : placeable.get(earlier);
-    if (kept) return kept;
-    const chosen = selectEdge(key, fleet.candidates, selectOptions)?.edge;
-    if (chosen) placements?.remember(placementKey, chosen.id);
-    return chosen;
+  const urls = fleet.urls;
+  const placedOn = (edge: EdgeCandidate | undefined): Placement | undefined => {
+    const base = edge === undefined ? undefined : urls.get(edge.id);
+    return edge === undefined || base === undefined ? undefined : { edgeId: edge.id, base };
   };
-  const secondChoice = (key: string, first: EdgeCandidate | undefined) =>
-    rankCandidates(key, candidateEdges(fleet.candidates, options.zone)).find((edge) => edge.id !== first?.id) ?? first;
+  const primaryChoice = (key: string) => placedOn(pinned ?? selectEdge(key, fleet.candidates, selectOptions)?.edge);
+  const backupChoice = (key: string) => {
+    // The next edge of the key's ranking after the primary placement, so the two copies never share an edge.
+    const primary = place(key, 'primary', primaryChoice);
+    return placedOn(rankCandidates(key, candidateEdges(fleet.candidates, options.zone)).find((edge) => edge.id !== primary?.edgeId));
+  };
+  /** The placement of `key` on a pathway: remembered, or chosen now and remembered. */
+  function place(key: string, pathway: string, choose: (key: string) => Placement | undefined): Placement | undefined {
+    // Keyed by pathway, pin and zone too: each gets its own placement.
+    const placementKey = `${pathway}|${options.pinnedEdgeId ?? ''}|${options.zone ?? ''}|${key}`;
+    const earlier = placements?.get(placementKey);
+    if (earlier !== undefined) {
+      if (placeable.has(earlier.edgeId)) return { edgeId: earlier.edgeId, base: urls.get(earlier.edgeId) ?? earlier.base };
+      if (options.sticky) return earlier;
+      // A redirect goes to an active edge now, and leaves the playlists' placement as it is.
+      return choose(key);
+    }
+    const chosen = choose(key);
+    if (chosen) placements?.remember(placementKey, chosen);
+    return chosen;
+  }
   return (object) => {
-    const primary = pinned ?? choose(object.originPath);
-    const edge = options.backup ? secondChoice(object.originPath, primary) : primary;
-    const base = edge === undefined ? undefined : fleet.urls.get(edge.id);
-    if (edge === undefined || base === undefined) return fallback(object, 'no-live-edge');
-    return { url: finish(joinBase(base, object.originPath + object.search), sign), edgeId: edge.id };
+    const key = object.originPath;
+    const placement = options.backup
+      ? (place(key, 'backup', backupChoice) ?? place(key, 'primary', primaryChoice))
+      : place(key, 'primary', primaryChoice);
+    if (placement === undefined) return fallback(object, 'no-live-edge');
+    return { url: finish(joinBase(placement.base, key + object.search), sign), edgeId: placement.edgeId };
   };
 }

@@ -33,6 +33,8 @@ export interface TargetingRequest {
   pinnedEdgeId?: string;
   /** The backup pathway: second-choice edges. */
   backup?: boolean;
+  /** URIs written into a playlist: placed objects keep their URI (see MediaTargetOptions.sticky). */
+  sticky?: boolean;
   /** Expiry of the signatures, from signatureExpiresAt(); undefined leaves URLs unsigned. */
   expiresAt: number | undefined;
 }
@@ -66,6 +68,7 @@ export class MediaTargeting {
       zone: request.zone,
       pinnedEdgeId: request.pinnedEdgeId,
       backup: request.backup,
+      sticky: request.sticky,
       fallbackBase: this.fallbackBase,
       sign: request.expiresAt === undefined ? undefined : signerFor(signing, request.expiresAt),
       placements: this.placements,
