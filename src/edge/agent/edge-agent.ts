@@ -125,9 +125,10 @@ export class EdgeAgent extends EventEmitter<EdgeAgentEvents> {
   }
 
   private async doBeat(): Promise<void> {
-    // The canary runs beside the reads, each under the same deadline, so a hung nginx costs one timeout per beat, not two.
-    const [canary] = await Promise.all([this.fetchCanary(), this.readAccessLog(), this.readStubStatus()]);
-    this.judgeHealth(canary);
+    // stub_status first and the canary after it: a canary connection open during the read would count as a
+    // viewer, and a draining edge would never look idle.
+    await Promise.all([this.readAccessLog(), this.readStubStatus()]);
+    this.judgeHealth(await this.fetchCanary());
     // The cache walk is the heaviest read: every tenth beat is often enough.
     if (this.beats++ % 10 === 0) this.cacheBytes = await directoryBytes(this.options.cacheDir);
     const record = this.record();

@@ -186,7 +186,8 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
     if (!reply.ok) return fail(c, reply.status, reply.code, reply.message);
     rememberHot(c, reply, mode.value.mode);
     // The reply's Vary and CORS headers replace the middleware's with the same values plus the zone header.
-    return c.body(reply.text, 200, reply.headers);
+    // Content-Length explicitly: a HEAD answered here (not by the hot path) would otherwise go without it.
+    return c.body(reply.text, 200, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.text, 'utf8')) });
   });
 
   app.all('*', (c) => {

@@ -49,10 +49,10 @@ describe('fleetState', () => {
     expect(all.usable && all.candidates.map((c) => `${c.id}:${c.state}`)).toEqual(['e1:active', 'e2:active']);
   });
 
-  it('gives a slow edge a fifth of its weight', () => {
+  it('gives a slow edge a tenth of its weight', () => {
     const slow = edgeRecord('e1', { probe: { verdict: 'slow', rttMs: 300, since: 0 } });
     const state = fleetState({ edges: [slow, edgeRecord('e2')], ageMs: 0, connected: true }, options);
-    expect(state.usable && state.candidates.map((c) => c.weight)).toEqual([slow.capacity.weight * 0.2, 1]);
+    expect(state.usable && state.candidates.map((c) => c.weight)).toEqual([slow.capacity.weight * 0.1, 1]);
   });
 
   it('changes the version with anything that changes a rewrite, and only then', () => {

@@ -46,7 +46,7 @@ export type FleetState = UsableFleet | { usable: false; reason: FallbackReason }
  * fleet's median round trip): its weight is scaled by this, so rendezvous
  * hashing gives it fewer new keys while its cache still serves the ones it has.
  */
-export const SLOW_EDGE_WEIGHT_FACTOR = 0.2;
+export const SLOW_EDGE_WEIGHT_FACTOR = 0.1;
 
 export function edgeCandidate(record: EdgeRecord): EdgeCandidate {
   const weight = record.probe?.verdict === 'slow' ? record.capacity.weight * SLOW_EDGE_WEIGHT_FACTOR : record.capacity.weight;
