@@ -43,6 +43,8 @@ export const autoscalerPolicySchema = z
         periodMs: periodMs.default(d.scaleDown.periodMs),
       })
       .prefault({}),
+    /** An edge of the actuator failing (unhealthy, or its record gone) this long is replaced: removed without a drain, a new one launched. */
+    unhealthyGraceMs: z.int().min(0).max(3_600_000).default(d.unhealthyGraceMs),
   })
   // The cross-field rules (minEdges <= maxEdges...) live in the policy's own validator: one source of truth.
   .superRefine((policy, ctx) => {
@@ -142,5 +144,6 @@ export function toPolicyConfig(policy: AutoscalerPolicySettings): PolicyConfig {
     scaleUp: { ...policy.scaleUp },
     scaleDownStabilizationMs: policy.scaleDownStabilizationMs,
     scaleDown: { ...policy.scaleDown },
+    unhealthyGraceMs: policy.unhealthyGraceMs,
   };
 }

@@ -1,17 +1,21 @@
 /**
  * The whole CDN on one machine, on embedded defaults: what `npm start` runs.
- * A private redis-server (unless REDIS_URL is set), the filesystem origin store
- * and origin server, two nginx edges started through the autoscaler's local
- * actuator, the rewriter, a live transcode of the test pattern (worker + control
- * API), the autoscaler (min 1, max 4) and the dashboard. Everything binds to
- * 127.0.0.1; close() stops all of it in reverse order.
+ * A private redis-server (unless REDIS_URL is set; restarted on the same port if
+ * it dies), the filesystem origin store and origin server, two nginx edges
+ * started through the autoscaler's local actuator, the rewriter, a live
+ * transcode of the test pattern (worker + control API), the autoscaler (min 1,
+ * max 4) and the dashboard. Everything binds to 127.0.0.1.
+ *
+ * close() stops all of it in reverse order, in stages (see `closeStages`), each
+ * part under a deadline, so Ctrl-C ends within 10 s whatever state the parts are
+ * in, a dead Redis included.
  */
 import { join, resolve } from 'node:path';
 import { LocalActuator, edgeEnvironment, startAutoscalerService } from '../autoscaler/index.js';
 import type { HlscdnConfig } from '../config/index.js';
 import type { Logger } from '../core/logger.js';
 import { createMetricsRegistry } from '../core/metrics.js';
-import { startRedisServer, waitUntil } from '../core/process/index.js';
+import { closeWithin, startRedisServer, startSupervisedRedisServer, waitUntil } from '../core/process/index.js';
 import { redisOptionsFromConfig } from '../core/redis/index.js';
 import { startDashboard } from '../dashboard/index.js';
 import { EdgeRegistryView } from '../edge-registry/index.js';
@@ -44,6 +48,8 @@ export interface LocalStackOptions {
   dashboardPort?: number;
   /** Environment handed to the edge processes. @defaultValue process.env */
   env?: NodeJS.ProcessEnv;
+  /** Restart the private redis-server on the same port if it dies (off: it stays dead, for tests). @defaultValue true */
+  restartRedis?: boolean;
 }
 
 export interface LocalStack {
@@ -68,27 +74,73 @@ export interface LocalStack {
 const localHeartbeatMs = 500;
 const localTtlMs = 1_500;
 
+/**
+ * How the stack stops: stage by stage, the parts of a stage side by side, each
+ * part under its own deadline (a part past it is logged and left behind), a stage
+ * never longer than its budget. The budgets add up to 9 s, so close() ends
+ * within 10 s even when Redis is gone and every Redis client would wait for it.
+ * 1. the front doors: dashboard, registry view, rewriter;
+ * 2. the work: the live task (ffmpeg finishes its segment), the worker, the
+ *    control API; beside them the autoscaler and its edges (each drains for at
+ *    most 2 s, SIGKILL after 4 s);
+ * 3. the origin server and the store;
+ * 4. redis-server.
+ */
+const closeStages = [
+  { stage: 'front', budgetMs: 1_500 },
+  { stage: 'work', budgetMs: 5_500 },
+  { stage: 'origin', budgetMs: 1_000 },
+  { stage: 'redis', budgetMs: 1_000 },
+] as const;
+type CloseStage = (typeof closeStages)[number]['stage'];
+
+interface StackPart {
+  stage: CloseStage;
+  what: string;
+  /** Its own deadline, within the stage's budget. */
+  withinMs: number;
+  close(): Promise<void>;
+}
+
+/** An edge drains for at most this long when the stack stops (a local viewer is a browser tab). */
+const localEdgeDrainSec = 2;
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { config, logger } = options;
   const dataDir = resolve(options.dataDir);
   await preflight({ dataDir, needRedisServer: !config.redis.url });
-  const parts: Array<{ close(): Promise<void> }> = [];
+  const parts: StackPart[] = [];
+  const add = (stage: CloseStage, what: string, withinMs: number, close: () => Promise<void>) =>
+    parts.push({ stage, what, withinMs, close });
   const close = async () => {
-    for (const part of parts.splice(0).reverse())
-      await part.close().catch((error: unknown) => logger.warn({ err: error }, 'error while stopping'));
+    const started = performance.now();
+    const all = parts.splice(0);
+    for (const { stage, budgetMs } of closeStages) {
+      const members = all.filter((p) => p.stage === stage).reverse();
+      if (members.length === 0) continue;
+      await closeWithin(
+        () => Promise.all(members.map((p) => closeWithin(p.close, Math.min(p.withinMs, budgetMs), p.what, logger))).then(() => undefined),
+        budgetMs,
+        `the ${stage} stage`,
+        logger,
+      );
+    }
+    logger.info({ tookMs: Math.round(performance.now() - started) }, 'local stack stopped');
   };
   try {
     let redisUrl = config.redis.url;
     if (!redisUrl) {
-      const redisServer = await startRedisServer({ dir: join(dataDir, 'redis'), logger });
-      parts.push({ close: () => redisServer.stop() });
+      const redisOptions = { dir: join(dataDir, 'redis'), logger, stopTimeoutMs: 800 };
+      const redisServer =
+        options.restartRedis === false ? await startRedisServer(redisOptions) : await startSupervisedRedisServer(redisOptions);
+      add('redis', 'redis-server', 1_000, () => redisServer.stop());
       redisUrl = redisServer.url;
     }
     const redis = { ...config.redis, url: redisUrl };
     const edgeConfig = { ...config.edge, heartbeatMs: localHeartbeatMs, ttlMs: localTtlMs };
 
     const store = await openStoreFromConfig(config.store, process.cwd());
-    parts.push(store);
+    add('origin', 'the origin store', 1_000, () => store.close());
     const origin = await startOriginServer({
       store,
       logger,
@@ -96,7 +148,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: config.origin.port,
       corsOrigin: config.origin.corsOrigin,
     });
-    parts.push(origin);
+    add('origin', 'the origin server', 1_000, () => origin.close());
 
     // Edges are `hlscdn edge` processes of the local actuator, which the autoscaler then grows and shrinks.
     const actuator = new LocalActuator({
@@ -108,10 +160,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ...edgeEnvironment(options.env ?? process.env, redis, edgeConfig.ttlMs),
         HLSCDN_EDGE_HEARTBEAT_MS: String(edgeConfig.heartbeatMs),
         // A local viewer is a browser tab: don't hold Ctrl-C for 30 s waiting for it.
-        HLSCDN_EDGE_DRAIN_TIMEOUT_SEC: '2',
+        HLSCDN_EDGE_DRAIN_TIMEOUT_SEC: String(localEdgeDrainSec),
         ...(config.signing.secret && { HLSCDN_SIGNING_SECRET: config.signing.secret }),
       },
-      stopTimeoutMs: 10_000,
+      // The drain, nginx's graceful stop and the goodbye take well under this; then SIGKILL.
+      stopTimeoutMs: localEdgeDrainSec * 1000 + 2_000,
       logger,
     });
     const autoscaler = await startAutoscalerService({
@@ -123,7 +176,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env: options.env ?? process.env,
       actuator,
     });
-    parts.push(autoscaler);
+    add('work', 'the autoscaler and its edges', 5_500, async () => {
+      // The loop stops first, so it does not replace edges as they leave; then the
+      // edges drain while the service lets go of its lease and connections.
+      await closeWithin(autoscaler.autoscaler, 1_000, 'the autoscaler loop', logger);
+      await Promise.all([
+        closeWithin(actuator, 4_500, 'the local edges', logger),
+        closeWithin(autoscaler, 4_500, 'the autoscaler service', logger),
+      ]);
+    });
     await actuator.add(options.edges ?? 2);
 
     const rewriter = await startRewriter({
@@ -132,7 +193,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       registry: { redis: redisOptionsFromConfig(redis), keyPrefix: redis.keyPrefix, ttlMs: edgeConfig.ttlMs },
       logger,
     });
-    parts.push(rewriter);
+    add('front', 'the rewriter', 1_500, () => rewriter.close());
 
     // The live transcode runs as a queued task on an in-process worker, as it would on a worker host.
     const section = config.transcoder;
@@ -148,22 +209,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       registry,
       logger,
     });
-    parts.push(api);
     const launchers = await prepareLaunchers({ ffmpegPath: section.ffmpegPath, ffprobePath: section.ffprobePath });
-    const worker = await TaskWorker.start({
+    const transcode: { worker?: TaskWorker } = {};
+    // One part, in order: the live task, the worker, then the API (the worker outlives a stuck stop request).
+    add('work', 'the live transcode', 5_500, async () => {
+      const { worker } = transcode;
+      // Stopping the stack ends the demo stream (ffmpeg finishes its segment) instead of handing it to another worker.
+      if (worker) await closeWithin(() => stopLiveTask(api.control), liveTaskStopMs, 'the live task', logger);
+      if (worker) await closeWithin(worker, 4_000, 'the transcoder worker', logger);
+      await closeWithin(api, 1_000, 'the transcoder control API', logger);
+    });
+    transcode.worker = await TaskWorker.start({
       redis: taskRedis,
       store,
       workDir: join(dataDir, 'transcoder'),
       launchers,
       concurrency: 2,
       queueName: section.worker.queueName,
-      session: sessionSettingsFromConfig(section),
+      // ffmpeg gets 2 s to close its segment on a stop, then SIGKILL: inside the stack's close budget.
+      session: { ...sessionSettingsFromConfig(section), stopGraceMs: Math.min(section.supervisor.stopTimeoutSec * 1000, 2_000) },
+      closeTimeoutMs: 1_500,
       registry,
       logger,
     });
-    parts.push(worker);
-    // Stopping the stack ends the demo stream (ffmpeg finishes its segment) instead of handing it to another worker.
-    parts.push({ close: () => stopLiveTask(api.control) });
     await ensureLiveTask(api.control, options.input);
 
     const view = new EdgeRegistryView({
@@ -172,8 +240,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ttlMs: edgeConfig.ttlMs,
       logger,
     });
+    add('front', 'the registry view', 1_000, () => view.close());
     await view.start();
-    parts.push(view);
     const masterUrl = `${rewriter.url}/${liveOutputPrefix}/master.m3u8`;
     const playerUrl = `${rewriter.url}/play/${liveOutputPrefix}/master.m3u8`;
     const dashboard = await startDashboard({
@@ -197,7 +265,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ],
       },
     });
-    parts.push(dashboard);
+    add('front', 'the dashboard', 1_000, () => dashboard.close());
 
     let closing: Promise<void> | undefined;
     return {
@@ -219,6 +287,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
+/** How long the stack waits for the live task to end before the worker's close ends ffmpeg itself. */
+const liveTaskStopMs = 3_000;
+
 async function stopLiveTask(control: TaskControl): Promise<void> {
   try {
     await control.stop(liveTaskId);
@@ -227,9 +298,9 @@ async function stopLiveTask(control: TaskControl): Promise<void> {
         const task = await control.get(liveTaskId);
         return !task || isFinalState(task.state);
       },
-      { timeoutMs: 8_000, intervalMs: 100, what: 'the live task to stop' },
+      { timeoutMs: liveTaskStopMs - 200, intervalMs: 100, what: 'the live task to stop' },
     );
   } catch {
-    // The worker's close() ends ffmpeg anyway.
+    // Redis away, or slow: the worker's close() ends ffmpeg anyway.
   }
 }

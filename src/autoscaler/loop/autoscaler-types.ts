@@ -41,12 +41,26 @@ export interface ActionEntry {
   outcome: 'succeeded' | 'failed';
   durationMs: number;
   error?: string;
+  /** Why, when it is not a scaling decision: "replacing local-2 (unhealthy: ...)". */
+  why?: string;
 }
 
 /** Why a tick made no decision. */
 export type TickSkip = 'closed' | 'follower' | 'busy' | 'registry-unavailable' | 'actuator-unavailable' | 'error';
 
-export type TickResult = { kind: 'decided'; entry: DecisionEntry } | { kind: 'skipped'; reason: TickSkip; detail?: string };
+export type TickResult =
+  | { kind: 'decided'; entry: DecisionEntry }
+  /** Failed edges are being replaced instead of a decision; the next free tick decides with the replacements pending. */
+  | { kind: 'replacing'; remove: string[]; add: number }
+  | { kind: 'skipped'; reason: TickSkip; detail?: string };
+
+/** One of the actuator's edges that is failing and not replaced yet (within its grace, or held). */
+export interface FailingEdgeStatus {
+  id: string;
+  /** First seen failing, ms since the epoch. */
+  since: number;
+  reason: string;
+}
 
 /** GET /status. */
 export interface AutoscalerStatus {
@@ -65,6 +79,10 @@ export interface AutoscalerStatus {
   lastSkip?: { at: number; reason: TickSkip; detail?: string };
   pending: string[];
   stuck: string[];
+  /** Edges of the actuator failing (unhealthy or lost), not replaced yet. */
+  failing?: FailingEdgeStatus[];
+  /** Why failing edges past their grace are not replaced, when they are not. */
+  replacementHeld?: string;
   removing: string[];
   inFlight?: { description: string; startedAt: number };
   registry: { connected: boolean; ageMs: number | null; edges: number };

@@ -31,6 +31,12 @@ class FakeRegistry implements FleetSource, DrainRequester {
     });
   }
 
+  /** The edge's agent (or the viewers' probes) says it is unhealthy. */
+  sicken(id: string): void {
+    const record = this.records.get(id);
+    if (record) this.records.set(id, { ...record, state: 'unhealthy', problem: 'canary failed: timeout' });
+  }
+
   snapshot() {
     return { edges: [...this.records.values()], connected: this.connected, ageMs: 0 };
   }
@@ -216,6 +222,114 @@ describe('Autoscaler', () => {
     expect(text).toContain('hlscdn_autoscaler_decisions_total{action="hold"} 5');
     expect(text).toContain('hlscdn_autoscaler_utilization{metric="policy"} 0.6');
     expect(text).toContain('hlscdn_autoscaler_current_edges 1');
+  });
+
+  describe('replacing failed edges', () => {
+    const grace = 10_000;
+
+    it('replaces an edge unhealthy for longer than the grace: removed without a drain, a new one launched', async () => {
+      const { autoscaler, registry, actuator, advance, log } = setup({ policy: { ...policy, unhealthyGraceMs: grace } });
+      actuator.adopt('a', 'b');
+      registry.put('a', 0.5);
+      registry.put('b', 0.5);
+      registry.sicken('b');
+      const early = await autoscaler.tick();
+      expect(early.kind).toBe('decided');
+      expect(autoscaler.status().failing).toEqual([{ id: 'b', since: expect.any(Number), reason: 'unhealthy: canary failed: timeout' }]);
+      advance(grace - 1);
+      expect((await autoscaler.tick()).kind).toBe('decided');
+      advance(1);
+      expect(await autoscaler.tick()).toEqual({ kind: 'replacing', remove: ['b'], add: 1 });
+      await autoscaler.settled();
+      expect(log).toEqual(['remove b', 'add 1']);
+      expect((await actuator.list()).map((e) => e.id).sort()).toEqual(['a', 'mem-1']);
+      expect(autoscaler.status().actions.map((a) => [a.kind, a.outcome, a.why?.startsWith('replacing: b failing for 10 s')])).toEqual([
+        ['add', 'succeeded', true],
+        ['remove', 'succeeded', true],
+      ]);
+      // The next tick decides, with the replacement pending (and, this policy having no stabilization, finds
+      // one edge enough); the removed edge is not taken for a vanished one.
+      const next = await autoscaler.tick();
+      expect(next.kind === 'decided' && [next.entry.current, next.entry.pending]).toEqual([2, 1]);
+      await autoscaler.settled();
+      expect(log.filter((line) => line === 'remove b' || line.startsWith('add'))).toEqual(['remove b', 'add 1']);
+    });
+
+    it('does not replace an edge that recovers within the grace', async () => {
+      const { autoscaler, registry, actuator, advance, log } = setup({ policy: { ...policy, unhealthyGraceMs: grace } });
+      actuator.adopt('a', 'b');
+      registry.put('a', 0.5);
+      registry.put('b', 0.5);
+      registry.sicken('b');
+      await autoscaler.tick();
+      advance(grace / 2);
+      registry.put('b', 0.5);
+      await autoscaler.tick();
+      registry.sicken('b');
+      advance(grace / 2);
+      expect((await autoscaler.tick()).kind).toBe('decided');
+      expect(log).toEqual([]);
+    });
+
+    it('replaces an edge whose record is gone while the actuator still runs it, after the grace', async () => {
+      const { autoscaler, registry, actuator, advance, log } = setup({ policy: { ...policy, unhealthyGraceMs: grace } });
+      actuator.adopt('a', 'b');
+      registry.put('a', 0.5);
+      registry.put('b', 0.5);
+      await autoscaler.tick();
+      registry.records.delete('b');
+      const lost = await autoscaler.tick();
+      // Not counted as booting capacity again: the policy sees one edge.
+      expect(lost.kind === 'decided' && [lost.entry.current, lost.entry.pending]).toEqual([1, 0]);
+      advance(grace);
+      expect(await autoscaler.tick()).toEqual({ kind: 'replacing', remove: ['b'], add: 1 });
+      await autoscaler.settled();
+      expect(log).toEqual(['remove b', 'add 1']);
+    });
+
+    it('launches a new edge at once for one that left the actuator without being removed', async () => {
+      const { autoscaler, registry, actuator, log } = setup();
+      actuator.adopt('a', 'b');
+      registry.put('a', 0.5);
+      registry.put('b', 0.5);
+      await autoscaler.tick();
+      actuator.edges.delete('b');
+      registry.records.delete('b');
+      expect(await autoscaler.tick()).toEqual({ kind: 'replacing', remove: [], add: 1 });
+      await autoscaler.settled();
+      expect(log).toEqual(['add 1']);
+    });
+
+    it('replaces nothing when every edge is unhealthy at once', async () => {
+      const { autoscaler, registry, actuator, advance, log } = setup({ policy: { ...policy, minEdges: 0, unhealthyGraceMs: grace } });
+      actuator.adopt('a', 'b');
+      registry.put('a', 0.5);
+      registry.put('b', 0.5);
+      registry.sicken('a');
+      registry.sicken('b');
+      await autoscaler.tick();
+      advance(grace);
+      const result = await autoscaler.tick();
+      expect(result.kind).toBe('decided');
+      expect(log.filter((line) => line.startsWith('remove'))).toEqual([]);
+      expect(autoscaler.status().replacementHeld).toContain('no other registered edge is healthy');
+    });
+
+    it('does not launch a second edge for a failure the policy already made up for', async () => {
+      const { autoscaler, registry, actuator, advance, log } = setup({ policy: { ...policy, minEdges: 1, unhealthyGraceMs: grace } });
+      actuator.adopt('a');
+      registry.put('a', 0.1);
+      registry.sicken('a');
+      // No active edge: the policy brings the fleet back to minEdges at once.
+      const first = await autoscaler.tick();
+      expect(first.kind === 'decided' && first.entry.action).toBe('scale-up');
+      await autoscaler.settled();
+      registry.put('mem-1', 0.1);
+      advance(grace);
+      expect(await autoscaler.tick()).toEqual({ kind: 'replacing', remove: ['a'], add: 0 });
+      await autoscaler.settled();
+      expect(log).toEqual(['add 1', 'remove a']);
+    });
   });
 
   it('keeps ticking on its own after start(), and stops on close()', async () => {

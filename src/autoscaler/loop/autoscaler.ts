@@ -5,6 +5,13 @@
  * scale up -> `actuator.add(n)`; scale down -> choose the edges (choose-removals.ts),
  * drain each through the registry, then `actuator.remove(id)` (drain-and-remove.ts).
  *
+ * Before deciding, failed edges are replaced (plan-replacements.ts): an edge of
+ * the actuator unhealthy or without a record for longer than the policy's
+ * `unhealthyGraceMs` is removed without a drain and a new one launched in its
+ * place; an edge that left the actuator's list unasked gets a new one at once.
+ * Such a tick decides nothing: the next free tick decides with the replacement
+ * pending.
+ *
  * One action at a time: while one runs (a drain can take a minute, an apply
  * longer) ticks are skipped, not queued, and the next decision sees the fleet as
  * the action left it. Ticks never overlap. Each decision is logged with its reason
@@ -27,6 +34,7 @@ import type {
   TickResult,
   TickSkip,
 } from './autoscaler-types.js';
+import { planReplacements, type FailingEdge, type ReplacementPlan } from './plan-replacements.js';
 import { BoundedList } from './bounded-list.js';
 import { chooseRemovals } from './choose-removals.js';
 import { drainAndRemove } from './drain-and-remove.js';
@@ -72,6 +80,15 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   private readonly abort = new AbortController();
   private policyState: PolicyState | undefined;
   private pendingSince = new Map<string, number>();
+  /** Owned edges seen registered (fleet-loads.ts), so a vanished record means a lost edge, not a booting one. */
+  private registered = new Set<string>();
+  /** Failing edges and since when (plan-replacements.ts). */
+  private failingSince = new Map<string, number>();
+  /** The actuator's ids at the last leader tick, less those removed by this loop since. */
+  private previouslyOwned = new Set<string>();
+  /** When the policy launched each edge (not replacements): a launch after a failure stands in for it. */
+  private readonly launchedAt = new Map<string, number>();
+  private lastReplacement: Pick<ReplacementPlan, 'waiting' | 'held'> | undefined;
   private lastFleet: FleetLoads | undefined;
   private lastSkip: AutoscalerStatus['lastSkip'];
   private readonly removing = new Set<string>();
@@ -143,6 +160,8 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       ...(this.lastSkip && { lastSkip: this.lastSkip }),
       pending: this.lastFleet?.pending ?? [],
       stuck: this.lastFleet?.stuck ?? [],
+      ...(this.lastReplacement?.waiting.length && { failing: this.lastReplacement.waiting.map((e) => ({ ...e })) }),
+      ...(this.lastReplacement?.held && { replacementHeld: this.lastReplacement.held }),
       removing: [...this.removing].sort(),
       ...(this.inFlight && { inFlight: { description: this.inFlight.description, startedAt: this.inFlight.startedAt } }),
       registry: {
@@ -174,11 +193,17 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     if (!lease.isLeader) {
       // A later leadership starts from a clean memory (see seedState).
       this.policyState = undefined;
+      this.previouslyOwned.clear();
+      this.failingSince.clear();
       return this.skip('follower');
     }
     if (this.inFlight) return this.skip('busy', this.inFlight.description);
     const snapshot = fleet.snapshot();
-    if (!snapshot.connected) return this.skip('registry-unavailable', 'the registry view is not connected: not acting on an old snapshot');
+    if (!snapshot.connected) {
+      // A failure must be seen continuously to count: the grace starts over once the registry is back.
+      this.failingSince.clear();
+      return this.skip('registry-unavailable', 'the registry view is not connected: not acting on an old snapshot');
+    }
     let owned;
     try {
       owned = await actuator.list();
@@ -194,12 +219,16 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       owned,
       removing: this.removing,
       pendingSince: this.pendingSince,
+      registered: this.registered,
       now,
       bootTimeoutMs: this.options.bootTimeoutMs ?? 600_000,
       assumedCapacity: this.options.assumedCapacity ?? EDGE_DEFAULT_CAPACITY,
     });
     this.pendingSince = loads.pendingSince;
+    this.registered = loads.registered;
     this.lastFleet = loads;
+    const replacing = this.replaceFailed(loads, snapshot.edges, owned, now);
+    if (replacing) return replacing;
     const { state, decision } = decide({
       state: this.policyState ?? this.seedState(loads, now),
       edges: loads.loads,
@@ -231,6 +260,88 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     return { kind: 'decided', entry };
   }
 
+  /** Plans the replacement of failed edges and starts it; undefined when there is none to make. */
+  private replaceFailed(
+    loads: FleetLoads,
+    records: readonly EdgeRecord[],
+    owned: readonly ActuatorEdge[],
+    now: number,
+  ): TickResult | undefined {
+    const { policy } = this.options;
+    const counted = loads.loads.filter((l) => l.state === 'active').length;
+    for (const id of this.launchedAt.keys()) if (!owned.some((e) => e.id === id)) this.launchedAt.delete(id);
+    const plan = planReplacements({
+      records,
+      owned,
+      lost: loads.lost,
+      previouslyOwned: this.previouslyOwned,
+      removing: this.removing,
+      failingSince: this.failingSince,
+      launchedAt: this.launchedAt,
+      now,
+      graceMs: policy.unhealthyGraceMs,
+      room: Math.max(0, policy.maxEdges - counted),
+    });
+    for (const edge of plan.waiting) {
+      if (!this.failingSince.has(edge.id)) {
+        this.logger.warn({ id: edge.id, reason: edge.reason, graceMs: policy.unhealthyGraceMs }, 'edge failing: replaced if it lasts');
+      }
+    }
+    if (plan.held && plan.held !== this.lastReplacement?.held) {
+      this.logger.warn({ failing: plan.waiting.map((e) => e.id) }, plan.held);
+    }
+    this.failingSince = plan.failingSince;
+    this.previouslyOwned = new Set(owned.map((e) => e.id));
+    this.lastReplacement = { waiting: plan.waiting, ...(plan.held && { held: plan.held }) };
+    if (plan.vanished.length > 0) {
+      this.logger.warn({ ids: plan.vanished, add: plan.add }, 'edges left the actuator without being removed: replacing them');
+    }
+    if (plan.remove.length === 0 && plan.add === 0) return undefined;
+    const ids = plan.remove.map((e) => e.id);
+    const why = [
+      ...plan.remove.map((e) => `${e.id} failing for ${Math.round((now - e.since) / 1000)} s (${e.reason})`),
+      ...plan.vanished.map((id) => `${id} gone`),
+    ].join('; ');
+    this.logger.warn({ remove: ids, add: plan.add }, `replacing failed edges: ${why}`);
+    for (const id of ids) this.removing.add(id);
+    const description = `replace ${[...ids, ...plan.vanished].join(', ')}: remove ${ids.length}, add ${plan.add}`;
+    this.begin(description, async () => {
+      // Side by side: the new edge starts while the failed one is stopped (which can take the actuator's stop timeout).
+      const results = await Promise.allSettled([
+        ...plan.remove.map((edge) => this.removeFailed(edge, why)),
+        ...(plan.add > 0 ? [this.add(plan.add, { why: `replacing: ${why}` })] : []),
+      ]);
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
+    });
+    return { kind: 'replacing', remove: ids, add: plan.add };
+  }
+
+  /** Removes a failed edge through the actuator, without a drain: it serves nobody. */
+  private async removeFailed(edge: FailingEdge, why: string): Promise<void> {
+    const startedAt = this.now();
+    try {
+      await this.options.actuator.remove(edge.id);
+      this.logger.info({ id: edge.id }, 'failed edge removed');
+      this.recordAction({ kind: 'remove', ids: [edge.id], outcome: 'succeeded', startedAt, why: `replacing: ${why}` });
+    } catch (error) {
+      this.recordAction({
+        kind: 'remove',
+        ids: [edge.id],
+        outcome: 'failed',
+        startedAt,
+        error: errorMessage(error),
+        why: `replacing: ${why}`,
+      });
+      throw error;
+    } finally {
+      this.removing.delete(edge.id);
+      this.previouslyOwned.delete(edge.id);
+      this.failingSince.delete(edge.id);
+      this.pendingSince.delete(edge.id);
+    }
+  }
+
   /**
    * A new leader has no recommendation history, and an empty stabilization window
    * would let it scale down at its first tick. It starts as if the fleet's present
@@ -245,7 +356,7 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   private act(entry: DecisionEntry, loads: FleetLoads, records: readonly EdgeRecord[], owned: readonly ActuatorEdge[]): string {
     if (entry.action === 'scale-up') {
       const count = entry.desired - entry.current;
-      this.begin(`add ${count}`, () => this.add(count));
+      this.begin(`add ${count}`, () => this.add(count, { scaling: true }));
       return `adding ${count}`;
     }
     if (entry.action === 'hold') return 'none';
@@ -276,17 +387,26 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     this.inFlight = { description, startedAt, done };
   }
 
-  private async add(count: number): Promise<void> {
+  /** Launches edges; `scaling` (a policy decision) marks them as stand-ins for failures that began before. */
+  private async add(count: number, options: { scaling?: boolean; why?: string } = {}): Promise<void> {
     const startedAt = this.now();
+    const why = options.why === undefined ? {} : { why: options.why };
+    const launched = (ids: readonly string[]) => {
+      for (const id of ids) {
+        this.pendingSince.set(id, this.now());
+        if (options.scaling) this.launchedAt.set(id, startedAt);
+      }
+    };
     try {
       const ids = await this.options.actuator.add(count);
-      for (const id of ids) this.pendingSince.set(id, this.now());
+      launched(ids);
       this.logger.info({ ids }, `added ${ids.length} edge(s)`);
-      this.recordAction({ kind: 'add', ids, outcome: 'succeeded', startedAt });
+      this.recordAction({ kind: 'add', ids, outcome: 'succeeded', startedAt, ...why });
     } catch (error) {
       const started = (error as { details?: { started?: unknown } }).details?.started;
       const ids = Array.isArray(started) ? started.map(String) : [];
-      this.recordAction({ kind: 'add', ids, outcome: 'failed', startedAt, error: errorMessage(error) });
+      launched(ids);
+      this.recordAction({ kind: 'add', ids, outcome: 'failed', startedAt, error: errorMessage(error), ...why });
       throw error;
     }
   }
@@ -313,6 +433,8 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       throw error;
     } finally {
       this.removing.delete(id);
+      // Gone by the loop's own hand: not a vanished edge to replace.
+      this.previouslyOwned.delete(id);
     }
   }
 

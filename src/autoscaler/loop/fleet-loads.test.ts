@@ -70,6 +70,29 @@ describe('buildFleetLoads', () => {
     expect([stuck.pending, stuck.stuck, stuck.loads]).toEqual([[], ['c'], []]);
   });
 
+  it('calls an edge lost, not pending, when it registered at an earlier tick and its record is gone: no capacity', () => {
+    const owned = [
+      { id: 'a', state: 'running' as const },
+      { id: 'b', state: 'running' as const },
+      { id: 'c', state: 'starting' as const },
+    ];
+    const first = buildFleetLoads(input({ records: [edgeRecord('a'), edgeRecord('b')], owned }));
+    expect([...first.registered].sort()).toEqual(['a', 'b']);
+    const next = buildFleetLoads(input({ records: [edgeRecord('a')], owned, registered: first.registered }));
+    expect([next.lost, next.pending, next.loads.map((l) => l.id)]).toEqual([['b'], ['c'], ['a', 'c']]);
+    expect([...next.registered].sort()).toEqual(['a', 'b']);
+    // Forgotten once the actuator no longer runs it; an edge being removed is not lost.
+    const gone = buildFleetLoads(input({ records: [edgeRecord('a')], owned: owned.slice(0, 1), registered: next.registered }));
+    expect([gone.lost, [...gone.registered]]).toEqual([[], ['a']]);
+    const removing = buildFleetLoads(input({ records: [edgeRecord('a')], owned, registered: next.registered, removing: new Set(['b']) }));
+    expect(removing.lost).toEqual([]);
+  });
+
+  it('counts an unhealthy edge with its state, so the policy gives it no capacity', () => {
+    const { loads } = buildFleetLoads(input({ records: [edgeRecord('a', { state: 'unhealthy', problem: 'canary failed' })] }));
+    expect(loads.map((l) => [l.id, l.state])).toEqual([['a', 'unhealthy']]);
+  });
+
   it('shows edges being removed as draining, and forgets pending times of edges that registered or left', () => {
     const result = buildFleetLoads(
       input({

@@ -24,6 +24,7 @@ describe('defaultPolicyConfig', () => {
       scaleUp: { abs: 4, pct: 100, periodMs: 60_000 },
       scaleDownStabilizationMs: 300_000,
       scaleDown: { abs: 1, periodMs: 60_000 },
+      unhealthyGraceMs: 10_000,
     });
   });
 
@@ -57,6 +58,7 @@ describe('validatePolicyConfig', () => {
     ['scale-up that can never grow', { scaleUp: { abs: 0, pct: 0, periodMs: 60_000 } }, 'scaleUp: abs or pct must be > 0'],
     ['negative stabilization', { scaleDownStabilizationMs: -1 }, 'scaleDownStabilizationMs: must be >= 0'],
     ['scale-down of 0', { scaleDown: { abs: 0, periodMs: 60_000 } }, 'scaleDown.abs: must be >= 1'],
+    ['negative unhealthy grace', { unhealthyGraceMs: -1 }, 'unhealthyGraceMs: must be >= 0'],
     ['NaN target', { target: Number.NaN }, 'target:'],
     ['infinite scale-up pct', { scaleUp: { abs: 4, pct: Infinity, periodMs: 60_000 } }, 'scaleUp.pct:'],
   ])('rejects %s', (_name, overrides, expected) => {

@@ -17,6 +17,7 @@ export const defaultPolicyConfig: PolicyConfig = Object.freeze({
   scaleUp: Object.freeze({ abs: 4, pct: 100, periodMs: 60_000 }),
   scaleDownStabilizationMs: 300_000,
   scaleDown: Object.freeze({ abs: 1, periodMs: 60_000 }),
+  unhealthyGraceMs: 10_000,
 }) as PolicyConfig;
 
 // z.number() already rejects NaN and Infinity in zod 4.
@@ -45,6 +46,7 @@ export const policyConfigSchema = z
       abs: edgeCount.min(1, 'must be >= 1'),
       periodMs,
     }),
+    unhealthyGraceMs: z.number().int('must be a whole number of ms').nonnegative('must be >= 0'),
   })
   .refine((c) => c.minEdges <= c.maxEdges, {
     path: ['minEdges'],

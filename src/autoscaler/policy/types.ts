@@ -66,6 +66,14 @@ export interface PolicyConfig {
    * @defaultValue `{ abs: 1, periodMs: 60_000 }`
    */
   scaleDown: { abs: number; periodMs: number };
+  /**
+   * How long one of the actuator's edges may be failing (unhealthy, or its record
+   * gone while the actuator still runs it) before the loop replaces it: removed
+   * without a drain, a new edge launched. A blip shorter than this costs nothing.
+   * Not used by `decide`, which never counts a failing edge as capacity.
+   * @defaultValue 10_000
+   */
+  unhealthyGraceMs: number;
 }
 
 /** A recommendation made at one tick, kept for the scale-down stabilization window. */

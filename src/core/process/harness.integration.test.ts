@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -11,6 +11,7 @@ import { startNginx } from './nginx.js';
 import { isGroupAlive } from './orphan-guard.js';
 import { httpProbe } from './probes.js';
 import { startRedisServer } from './redis-server.js';
+import { startSupervisedRedisServer } from './supervised-redis-server.js';
 import { waitUntil } from './wait-until.js';
 
 function pidAlive(pid: number): boolean {
@@ -105,6 +106,65 @@ http { access_log off; client_body_temp_path ${prefix}/body; proxy_temp_path ${p
     expect(proc.outputTail()).toContain('ignored');
     expect(pidAlive(proc.pid)).toBe(false);
     expect(await proc.stop()).toEqual(info); // idempotent
+  });
+
+  it('stops a stopped (SIGSTOP) program gracefully: it is continued so it can take the stop signal', async () => {
+    const proc = await ManagedProcess.start({
+      name: 'frozen',
+      command: process.execPath,
+      args: ['-e', 'process.on("SIGTERM", () => process.exit(0)); console.log("up"); setInterval(() => {}, 1000)'],
+      stopTimeoutMs: 5_000,
+    });
+    await waitUntil(() => proc.outputTail().includes('up'), { what: 'the program to start' });
+    process.kill(proc.pid, 'SIGSTOP');
+    const started = Date.now();
+    expect(await proc.stop()).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('restarts a supervised redis-server that dies, on the same port and with a new pid file, until stopped', async () => {
+    const redis = await startSupervisedRedisServer({ dir: join(dir, 'supervised'), restartBackoff: { baseDelayMs: 50 } });
+    // The stack's reconnecting clients: ioredis finds the new server at the old address by itself.
+    const client = new Redis(redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+    client.on('error', () => undefined);
+    try {
+      const readPid = async () => Number((await readFile(redis.pidFile, 'utf8').catch(() => '0')).trim());
+      const first = redis.process.pid;
+      await waitUntil(async () => (await readPid()) === first, { what: 'the pid file' });
+      // Its config file (in our directory) is in its title: a leftover redis-server is found by directory.
+      expect(execFileSync('ps', ['-o', 'args=', '-p', String(first)], { encoding: 'utf8' })).toContain(join(dir, 'supervised'));
+      await client.set('k', 'before');
+      const restarted = new Promise((resolve) => redis.once('restart', resolve));
+      process.kill(first, 'SIGKILL');
+      await restarted;
+      expect(redis.restarts).toBe(1);
+      expect(redis.process.pid).not.toBe(first);
+      expect(await readPid()).toBe(redis.process.pid);
+      // Same address, empty (no persistence), and the old client is back on it.
+      await waitUntil(async () => (await client.get('k').catch(() => 'down')) === null, { timeoutMs: 5_000, what: 'the client back' });
+      const second = redis.process.pid;
+      await redis.stop();
+      expect(pidAlive(second)).toBe(false);
+      // A stopped server is not restarted.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(redis.restarts).toBe(1);
+      await expect(new Redis(redis.url, { lazyConnect: true, retryStrategy: () => null }).connect()).rejects.toThrow();
+    } finally {
+      client.disconnect();
+      await redis.stop();
+    }
+  });
+
+  it('calls off a pending restart when stopped while redis-server is down', async () => {
+    const redis = await startSupervisedRedisServer({ dir: join(dir, 'supervised-2'), restartBackoff: { baseDelayMs: 2_000 } });
+    const pid = redis.process.pid;
+    const exited = new Promise((resolve) => redis.once('exit', resolve));
+    process.kill(pid, 'SIGKILL');
+    await exited;
+    await redis.stop();
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(redis.restarts).toBe(0);
+    expect(redis.process.pid).toBe(pid);
   });
 
   it('names the missing program and how to get it', async () => {

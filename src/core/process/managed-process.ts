@@ -124,6 +124,9 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   private async doStop(): Promise<ExitInfo> {
     if (!this.running) return this.exited;
     this.child.kill(this.options.stopSignal ?? 'SIGTERM');
+    // A stopped (SIGSTOP) process keeps the signal pending and never acts on it: continue
+    // the group so it can stop gracefully. Harmless for a group that runs.
+    killGroup(this.pid, 'SIGCONT');
     const timeoutMs = this.options.stopTimeoutMs ?? 10_000;
     let timer: NodeJS.Timeout | undefined;
     const escalated = new Promise<void>((resolve) => {

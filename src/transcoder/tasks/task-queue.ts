@@ -61,18 +61,59 @@ export function bullConnection(redis: TaskRedisOptions, name: string): Connectio
   };
 }
 
+/** BullMQ's Worker and Queue: both close their connections with QUIT, or cut them. */
+export interface BullClient {
+  close(): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/**
+ * Closes a BullMQ client within `timeoutMs`. BullMQ's connections queue commands
+ * while Redis is away (they must, for blocking reads), so a QUIT sent to a Redis
+ * that is gone waits for it forever; past the deadline the connections are cut,
+ * which fails whatever was still queued. `close` is the graceful call (a worker
+ * passes `() => worker.close(true)` when it knows Redis is unreachable).
+ * Resolves 'closed' or 'cut'; never throws.
+ */
+export async function closeBullClient(client: BullClient, timeoutMs: number, close = () => client.close()): Promise<'closed' | 'cut'> {
+  const closing = Promise.resolve()
+    .then(close)
+    .catch(() => undefined);
+  if (await settlesWithin(closing, timeoutMs)) return 'closed';
+  await settlesWithin(
+    client.disconnect().catch(() => undefined),
+    1_000,
+  );
+  await settlesWithin(closing, 1_000);
+  return 'cut';
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface TaskQueueOptions {
   readonly redis: TaskRedisOptions;
   readonly keys: TaskKeys;
   /** @defaultValue 'transcode' */
   readonly queueName?: string;
+  /** Longest wait for a graceful close before the connection is cut (Redis gone). @defaultValue 2_000 */
+  readonly closeTimeoutMs?: number;
 }
 
 export class TaskQueue {
   private readonly queue: Queue<TaskJobData>;
   private closing: Promise<void> | undefined;
+  private readonly closeTimeoutMs: number;
 
   constructor(options: TaskQueueOptions) {
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
     this.queue = new Queue<TaskJobData>(options.queueName ?? 'transcode', {
       connection: bullConnection(options.redis, 'hlscdn-transcoder-queue'),
       prefix: options.keys.bullPrefix,
@@ -95,8 +136,9 @@ export class TaskQueue {
     await this.queue.getJobCounts('wait');
   }
 
+  /** Closes the queue's connection; bounded even when Redis is gone. Idempotent. */
   close(): Promise<void> {
-    this.closing ??= this.queue.close();
+    this.closing ??= closeBullClient(this.queue, this.closeTimeoutMs).then(() => undefined);
     return this.closing;
   }
 }

@@ -32,7 +32,7 @@ import { createUploadMetrics } from '../uploader/upload-metrics.js';
 import type { UploadMetrics } from '../uploader/upload-metrics.js';
 import { taskKeys } from './task-keys.js';
 import type { TaskKeys } from './task-keys.js';
-import { bullConnection } from './task-queue.js';
+import { bullConnection, closeBullClient } from './task-queue.js';
 import type { TaskJobData, TaskRedisOptions } from './task-queue.js';
 import { isFinalState } from './task-record.js';
 import type { TaskState } from './task-record.js';
@@ -60,6 +60,11 @@ export interface TaskWorkerOptions {
   readonly stopPollMs?: number;
   /** @defaultValue 2_000 */
   readonly progressIntervalMs?: number;
+  /**
+   * Longest wait in close() for BullMQ to finish gracefully before its connections
+   * are cut (a Redis that died would otherwise hold close() forever). @defaultValue 3_000
+   */
+  readonly closeTimeoutMs?: number;
   readonly session?: SessionSettings;
   /** Where the worker's metrics go. @defaultValue a private registry */
   readonly registry?: Registry;
@@ -225,8 +230,14 @@ export class TaskWorker {
     this.running.delete(taskId);
     this.metrics.running.set(this.running.size);
     if (outcome.handedOver) {
-      await this.tasks.updateLive(taskId, { state: 'restarting', lastError: `handed back to the queue: worker ${this.id} shut down` });
-      await job.moveToWait(token);
+      try {
+        await this.tasks.updateLive(taskId, { state: 'restarting', lastError: `handed back to the queue: worker ${this.id} shut down` });
+        await job.moveToWait(token);
+      } catch (error) {
+        // Redis is away: the job stays active with a lock nobody renews, and another
+        // worker's stalled-job check hands it on, as after a crash.
+        this.logger.warn({ task: taskId, error: errorMessage(error) }, 'could not hand the task back: the stalled-job check will');
+      }
       throw new WaitingError();
     }
     this.metrics.ended.inc({ state: outcome.state });
@@ -279,12 +290,18 @@ export class TaskWorker {
 
   private async shutDown(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    const worker = this.worker;
     // No new tasks while the running ones are handed back.
-    await this.worker?.pause(true).catch(() => undefined);
+    await worker?.pause(true).catch(() => undefined);
     await Promise.all([...this.running.values()].map(({ session }) => session.stop({ handover: true })));
-    await this.worker
-      ?.close()
-      .catch((error: unknown) => this.logger.warn({ error: errorMessage(error) }, 'closing the queue worker failed'));
+    if (worker) {
+      // Finishing the jobs and QUIT both need Redis. Without it BullMQ would wait for
+      // it forever: close at once, and cut the connections if even that hangs.
+      const redisUp = this.redis.status === 'ready';
+      if (!redisUp) this.logger.warn('Redis is unreachable: closing the queue worker without waiting for its jobs');
+      const how = await closeBullClient(worker, this.options.closeTimeoutMs ?? 3_000, () => worker.close(!redisUp));
+      if (how === 'cut') this.logger.warn('the queue worker did not close in time: its connections were cut');
+    }
     await closeRedis(this.subscriber);
     await closeRedis(this.redis);
   }
