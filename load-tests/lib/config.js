@@ -4,7 +4,7 @@
  * (`k6 run -e NAME=value` or exported variables), and the thresholds they share.
  * Every setting has a default that fits the local stack (`npm start`).
  */
-import { resolveUrl } from './hls.js';
+import { durationMs, resolveUrl } from './hls.js';
 
 /**
  * @param {string | undefined} value
@@ -44,8 +44,27 @@ export const VARIANT = variantChoice();
 export const SESSION_SEC = number(__ENV.SESSION_SEC, 60);
 /** VOD: media players keep this much ahead of the playhead, then fetch at playback pace. */
 export const MAX_BUFFER_SEC = number(__ENV.MAX_BUFFER_SEC, 30);
-/** Per-request timeout. */
+/** Per-request timeout of playlist requests. */
 export const REQUEST_TIMEOUT = __ENV.REQUEST_TIMEOUT || '10s';
+/**
+ * Per-request timeout of segment requests (k6 bounds the whole request, body
+ * and redirects included). Like the player page's hls.js (1 s to first byte),
+ * a viewer gives up on a hung edge quickly and retries the segment once
+ * elsewhere (player.js); raise it for large segments or far-away load generators.
+ */
+export const SEGMENT_TIMEOUT = __ENV.SEGMENT_TIMEOUT || '1s';
+/** SEGMENT_TIMEOUT in ms (k6 durations such as `1s` or `500ms`, or a plain number of ms). */
+export const SEGMENT_TIMEOUT_MS = positiveDurationMs('SEGMENT_TIMEOUT', SEGMENT_TIMEOUT);
+
+/**
+ * @param {string} name
+ * @param {string} value
+ */
+function positiveDurationMs(name, value) {
+  const ms = durationMs(value);
+  if (!(ms > 0)) throw new Error(`${name} must be a duration such as 1s or 500ms, not "${value}"`);
+  return ms;
+}
 
 /**
  * Pass/fail criteria shared by the scripts; each bound can be moved with an
@@ -83,5 +102,12 @@ function edgeSummaries() {
 
 /** The settings a viewer runs with, as player.js takes them. */
 export function viewerSettings() {
-  return { masterUrl: MASTER_URL, variant: VARIANT, sessionSec: SESSION_SEC, maxBufferSec: MAX_BUFFER_SEC, timeout: REQUEST_TIMEOUT };
+  return {
+    masterUrl: MASTER_URL,
+    variant: VARIANT,
+    sessionSec: SESSION_SEC,
+    maxBufferSec: MAX_BUFFER_SEC,
+    timeout: REQUEST_TIMEOUT,
+    segmentTimeoutMs: SEGMENT_TIMEOUT_MS,
+  };
 }

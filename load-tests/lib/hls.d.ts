@@ -44,13 +44,47 @@ export function parseMasterPlaylist(text: string): Result<Variant[]>;
 export function parseMediaPlaylist(text: string): Result<MediaPlaylist>;
 /** @typedef {'random' | 'lowest' | 'highest'} VariantChoice */
 /**
- * Which variant a viewer watches: the lowest or highest BANDWIDTH, or one at random.
+ * The pathway a variant belongs to: its PATHWAY-ID, "." without one (HLS
+ * Content Steering specification).
+ * @param {Variant} variant
+ */
+export function pathwayOf(variant: Variant): string;
+/**
+ * The pathway a viewer starts on: PRIMARY when the master offers it (the
+ * rewriter's redundant variant streams in absolute mode: PRIMARY, then BACKUP),
+ * otherwise the first one listed. Undefined for no variants.
+ * @param {Variant[]} variants
+ * @returns {string | undefined}
+ */
+export function startPathway(variants: Variant[]): string | undefined;
+/**
+ * Which variant a viewer watches, among those of its start pathway
+ * (`startPathway`): the lowest or highest BANDWIDTH, or one at random.
  * @param {Variant[]} variants
  * @param {VariantChoice} choice
  * @param {number} random  A number in [0, 1) (Math.random() in a player; fixed in tests).
  * @returns {Variant | undefined}
  */
 export function chooseVariant(variants: Variant[], choice: VariantChoice, random: number): Variant | undefined;
+/**
+ * The same stream on another pathway, where a player retries a segment that
+ * failed: the variant of the BACKUP pathway (else of the first other pathway
+ * listed) with the same BANDWIDTH, RESOLUTION and CODECS, or failing that the
+ * one at the same position within its pathway. Undefined when the master offers
+ * a single pathway (redirect mode, a master without PATHWAY-ID).
+ * @param {Variant[]} variants
+ * @param {Variant} variant  The one being watched.
+ * @returns {Variant | undefined}
+ */
+export function backupVariant(variants: Variant[], variant: Variant): Variant | undefined;
+/**
+ * The segment with a media sequence number, if the playlist lists it: the same
+ * segment in another pathway's media playlist of the same stream.
+ * @param {MediaPlaylist} playlist
+ * @param {number} msn
+ * @returns {Segment | undefined}
+ */
+export function segmentByMsn(playlist: MediaPlaylist, msn: number): Segment | undefined;
 /**
  * Index of the first segment a viewer joining a live stream plays: the last one
  * that starts at least three target durations from the end of the playlist
@@ -105,12 +139,36 @@ export function nextReloadAt(input: {
  */
 export function newestSegmentAgeMs(playlist: MediaPlaylist, now: number): number | undefined;
 /**
- * A rebuffer, as these load tests count it: a segment whose download took
- * longer than the media it holds, so a player at the live edge would stall.
+ * A rebuffer, as these load tests count it: a segment that took longer to get
+ * than the media it holds (from its first request to its arrival, a retry and
+ * a redirect included), so a player at the live edge would stall.
  * @param {number} downloadMs
  * @param {number} durationSec
  */
 export function isRebuffer(downloadMs: number, durationSec: number): boolean;
+/**
+ * Milliseconds in a duration written the k6 (Go) way, `1s`, `500ms`, `1.5s`,
+ * `1m30s` (units h, m, s, ms, us, µs, ns), or as a plain number of milliseconds.
+ * NaN when malformed.
+ * @param {string} text
+ */
+export function durationMs(text: string): number;
+/**
+ * How long a viewer waits before retrying a failed segment. A retry from the
+ * backup pathway goes to another edge: at once. A retry from the same URL (a
+ * redirect: the rewriter picks the edge again) goes out `timeoutMs` after the
+ * first attempt began: at once after a timeout, but a fast failure (a refused
+ * connection, an error status) waits out the rest, which gives the rewriter's
+ * outside-in probes time to take the failed edge out. (hls.js on the player page
+ * instead retries errors up to six times, 100 ms apart and growing.)
+ * @param {{ elapsedMs: number, timeoutMs: number, sameUrl: boolean }} input  elapsedMs: since the first attempt began.
+ * @returns {number} ms
+ */
+export function retryWaitMs(input: {
+    elapsedMs: number;
+    timeoutMs: number;
+    sameUrl: boolean;
+}): number;
 /**
  * How long a VOD viewer waits before fetching the next segment: players keep
  * at most `maxBufferSec` of media ahead of the playhead, then fetch at the
@@ -136,6 +194,14 @@ export type Variant = {
      * RESOLUTION, e.g. "640x360".
      */
     resolution?: string | undefined;
+    /**
+     * CODECS.
+     */
+    codecs?: string | undefined;
+    /**
+     * PATHWAY-ID: the pathway (redundant stream, Content Steering) it belongs to.
+     */
+    pathwayId?: string | undefined;
 };
 export type Segment = {
     /**

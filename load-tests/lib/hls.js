@@ -15,6 +15,8 @@
  * @property {string} uri  As written in the master playlist (resolve it against the master's URL).
  * @property {number} bandwidth  BANDWIDTH, bits/s.
  * @property {string} [resolution]  RESOLUTION, e.g. "640x360".
+ * @property {string} [codecs]  CODECS.
+ * @property {string} [pathwayId]  PATHWAY-ID: the pathway (redundant stream, Content Steering) it belongs to.
  */
 
 /**
@@ -181,6 +183,8 @@ export function parseMasterPlaylist(text) {
       /** @type {Variant} */
       const variant = { uri: line, bandwidth: Number(pending.BANDWIDTH ?? 0) };
       if (pending.RESOLUTION !== undefined) variant.resolution = pending.RESOLUTION;
+      if (pending.CODECS !== undefined) variant.codecs = pending.CODECS;
+      if (pending['PATHWAY-ID'] !== undefined) variant.pathwayId = pending['PATHWAY-ID'];
       variants.push(variant);
       pending = undefined;
     }
@@ -241,17 +245,81 @@ export function parseMediaPlaylist(text) {
 /** @typedef {'random' | 'lowest' | 'highest'} VariantChoice */
 
 /**
- * Which variant a viewer watches: the lowest or highest BANDWIDTH, or one at random.
+ * The pathway a variant belongs to: its PATHWAY-ID, "." without one (HLS
+ * Content Steering specification).
+ * @param {Variant} variant
+ */
+export function pathwayOf(variant) {
+  return variant.pathwayId ?? '.';
+}
+
+/**
+ * The pathway a viewer starts on: PRIMARY when the master offers it (the
+ * rewriter's redundant variant streams in absolute mode: PRIMARY, then BACKUP),
+ * otherwise the first one listed. Undefined for no variants.
+ * @param {Variant[]} variants
+ * @returns {string | undefined}
+ */
+export function startPathway(variants) {
+  if (variants.some((variant) => pathwayOf(variant) === 'PRIMARY')) return 'PRIMARY';
+  const first = variants[0];
+  return first === undefined ? undefined : pathwayOf(first);
+}
+
+/**
+ * Which variant a viewer watches, among those of its start pathway
+ * (`startPathway`): the lowest or highest BANDWIDTH, or one at random.
  * @param {Variant[]} variants
  * @param {VariantChoice} choice
  * @param {number} random  A number in [0, 1) (Math.random() in a player; fixed in tests).
  * @returns {Variant | undefined}
  */
 export function chooseVariant(variants, choice, random) {
-  if (variants.length === 0) return undefined;
-  if (choice === 'random') return variants[Math.min(variants.length - 1, Math.floor(random * variants.length))];
-  const sorted = [...variants].sort((a, b) => a.bandwidth - b.bandwidth);
+  const pathway = startPathway(variants);
+  const candidates = variants.filter((variant) => pathwayOf(variant) === pathway);
+  if (candidates.length === 0) return undefined;
+  if (choice === 'random') return candidates[Math.min(candidates.length - 1, Math.floor(random * candidates.length))];
+  const sorted = [...candidates].sort((a, b) => a.bandwidth - b.bandwidth);
   return choice === 'lowest' ? sorted[0] : sorted[sorted.length - 1];
+}
+
+/**
+ * The same stream on another pathway, where a player retries a segment that
+ * failed: the variant of the BACKUP pathway (else of the first other pathway
+ * listed) with the same BANDWIDTH, RESOLUTION and CODECS, or failing that the
+ * one at the same position within its pathway. Undefined when the master offers
+ * a single pathway (redirect mode, a master without PATHWAY-ID).
+ * @param {Variant[]} variants
+ * @param {Variant} variant  The one being watched.
+ * @returns {Variant | undefined}
+ */
+export function backupVariant(variants, variant) {
+  const own = pathwayOf(variant);
+  /** @type {string[]} */
+  const others = [];
+  for (const candidate of variants) {
+    const pathway = pathwayOf(candidate);
+    if (pathway !== own && !others.includes(pathway)) others.push(pathway);
+  }
+  const target = others.includes('BACKUP') ? 'BACKUP' : others[0];
+  if (target === undefined) return undefined;
+  const onTarget = variants.filter((candidate) => pathwayOf(candidate) === target);
+  const twin = onTarget.find(
+    (candidate) =>
+      candidate.bandwidth === variant.bandwidth && candidate.resolution === variant.resolution && candidate.codecs === variant.codecs,
+  );
+  return twin ?? onTarget[variants.filter((candidate) => pathwayOf(candidate) === own).indexOf(variant)];
+}
+
+/**
+ * The segment with a media sequence number, if the playlist lists it: the same
+ * segment in another pathway's media playlist of the same stream.
+ * @param {MediaPlaylist} playlist
+ * @param {number} msn
+ * @returns {Segment | undefined}
+ */
+export function segmentByMsn(playlist, msn) {
+  return playlist.segments.find((segment) => segment.msn === msn);
 }
 
 /**
@@ -338,13 +406,49 @@ export function newestSegmentAgeMs(playlist, now) {
 }
 
 /**
- * A rebuffer, as these load tests count it: a segment whose download took
- * longer than the media it holds, so a player at the live edge would stall.
+ * A rebuffer, as these load tests count it: a segment that took longer to get
+ * than the media it holds (from its first request to its arrival, a retry and
+ * a redirect included), so a player at the live edge would stall.
  * @param {number} downloadMs
  * @param {number} durationSec
  */
 export function isRebuffer(downloadMs, durationSec) {
   return downloadMs > durationSec * 1000;
+}
+
+/**
+ * Milliseconds in a duration written the k6 (Go) way, `1s`, `500ms`, `1.5s`,
+ * `1m30s` (units h, m, s, ms, us, µs, ns), or as a plain number of milliseconds.
+ * NaN when malformed.
+ * @param {string} text
+ */
+export function durationMs(text) {
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  if (!/^(\d+(\.\d+)?(h|ms|m|s|us|µs|ns))+$/.test(trimmed)) return Number.NaN;
+  /** @type {Record<string, number>} */
+  const units = { h: 3600000, m: 60000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
+  let total = 0;
+  for (const part of trimmed.match(/\d+(\.\d+)?(h|ms|m|s|us|µs|ns)/g) ?? []) {
+    const unit = /[a-zµ]+$/.exec(part)?.[0] ?? '';
+    total += Number.parseFloat(part) * (units[unit] ?? Number.NaN);
+  }
+  return total;
+}
+
+/**
+ * How long a viewer waits before retrying a failed segment. A retry from the
+ * backup pathway goes to another edge: at once. A retry from the same URL (a
+ * redirect: the rewriter picks the edge again) goes out `timeoutMs` after the
+ * first attempt began: at once after a timeout, but a fast failure (a refused
+ * connection, an error status) waits out the rest, which gives the rewriter's
+ * outside-in probes time to take the failed edge out. (hls.js on the player page
+ * instead retries errors up to six times, 100 ms apart and growing.)
+ * @param {{ elapsedMs: number, timeoutMs: number, sameUrl: boolean }} input  elapsedMs: since the first attempt began.
+ * @returns {number} ms
+ */
+export function retryWaitMs(input) {
+  return input.sameUrl ? Math.max(0, input.timeoutMs - input.elapsedMs) : 0;
 }
 
 /**

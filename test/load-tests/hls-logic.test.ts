@@ -1,12 +1,15 @@
 /**
  * The pure viewer logic the k6 scripts (load-tests/lib/player.js) and the
- * benchmark players run: URL resolution, playlist reading, variant choice, the
- * live start point, the reload schedule and which segments are new.
+ * benchmark players run: URL resolution, playlist reading, variant choice (and
+ * its twin on the backup pathway), the live start point, the reload schedule,
+ * which segments are new, and when a failed segment is retried.
  */
 import { describe, expect, it } from 'vitest';
 import {
+  backupVariant,
   bufferWaitMs,
   chooseVariant,
+  durationMs,
   isMasterPlaylist,
   isRebuffer,
   lastMsn,
@@ -19,8 +22,12 @@ import {
   parseMediaPlaylist,
   playlistChanged,
   resolveUrl,
+  retryWaitMs,
+  segmentByMsn,
   segmentsToFetch,
+  startPathway,
   type MediaPlaylist,
+  type Variant,
 } from '../../load-tests/lib/hls.js';
 
 describe('resolveUrl', () => {
@@ -97,6 +104,27 @@ const master = [
   'v2/index.m3u8',
   '',
 ].join('\n');
+
+/** What the rewriter writes in absolute mode: every variant twice, PRIMARY then BACKUP (docs/rewriter.md). */
+const redundantMaster = [
+  '#EXTM3U',
+  '#EXT-X-INDEPENDENT-SEGMENTS',
+  '#EXT-X-STREAM-INF:BANDWIDTH=1047200,RESOLUTION=640x360,CODECS="avc1.4d401e,mp4a.40.2",PATHWAY-ID="PRIMARY"',
+  '360p/index.m3u8?hlscdn_mode=absolute',
+  '#EXT-X-STREAM-INF:BANDWIDTH=1047200,RESOLUTION=640x360,CODECS="avc1.4d401e,mp4a.40.2",PATHWAY-ID="BACKUP"',
+  '360p/index.m3u8?hlscdn_mode=absolute&hlscdn_backup=1',
+  '#EXT-X-STREAM-INF:BANDWIDTH=541200,RESOLUTION=426x240,CODECS="avc1.42c01e,mp4a.40.2",PATHWAY-ID="PRIMARY"',
+  '240p/index.m3u8?hlscdn_mode=absolute',
+  '#EXT-X-STREAM-INF:BANDWIDTH=541200,RESOLUTION=426x240,CODECS="avc1.42c01e,mp4a.40.2",PATHWAY-ID="BACKUP"',
+  '240p/index.m3u8?hlscdn_mode=absolute&hlscdn_backup=1',
+  '',
+].join('\n');
+
+function variantsOf(text: string): Variant[] {
+  const result = parseMasterPlaylist(text);
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
 
 function media(options: {
   sequence: number;
@@ -195,6 +223,65 @@ describe('player decisions', () => {
     expect(chooseVariant([], 'lowest', 0)).toBeUndefined();
   });
 
+  it('picks a variant of the PRIMARY pathway of redundant streams, never one of BACKUP', () => {
+    const redundant = variantsOf(redundantMaster);
+    expect(redundant.map((v) => v.pathwayId)).toEqual(['PRIMARY', 'BACKUP', 'PRIMARY', 'BACKUP']);
+    expect(startPathway(redundant)).toBe('PRIMARY');
+    expect([0, 0.49, 0.5, 0.99].map((r) => chooseVariant(redundant, 'random', r)?.uri)).toEqual([
+      '360p/index.m3u8?hlscdn_mode=absolute',
+      '360p/index.m3u8?hlscdn_mode=absolute',
+      '240p/index.m3u8?hlscdn_mode=absolute',
+      '240p/index.m3u8?hlscdn_mode=absolute',
+    ]);
+    expect(chooseVariant(redundant, 'highest', 0)?.pathwayId).toBe('PRIMARY');
+    expect(chooseVariant(redundant, 'lowest', 0)?.uri).toBe('240p/index.m3u8?hlscdn_mode=absolute');
+  });
+
+  it('starts on the first pathway listed when there is no PRIMARY, "." when variants name none', () => {
+    const steering = variantsOf(redundantMaster.replaceAll('"PRIMARY"', '"CDN-B"').replaceAll('"BACKUP"', '"CDN-A"'));
+    expect(startPathway(steering)).toBe('CDN-B');
+    expect(chooseVariant(steering, 'lowest', 0)?.pathwayId).toBe('CDN-B');
+    expect(startPathway(variantsOf(master))).toBe('.');
+    expect(startPathway([])).toBeUndefined();
+  });
+
+  it('finds the same stream on the BACKUP pathway for retries, none with one pathway', () => {
+    const redundant = variantsOf(redundantMaster);
+    const chosen = chooseVariant(redundant, 'lowest', 0)!;
+    expect(backupVariant(redundant, chosen)?.uri).toBe('240p/index.m3u8?hlscdn_mode=absolute&hlscdn_backup=1');
+    expect(backupVariant(redundant, redundant[0]!)?.uri).toBe('360p/index.m3u8?hlscdn_mode=absolute&hlscdn_backup=1');
+    // Attributes that differ on the other pathway: the one at the same position.
+    const renamed = variantsOf(
+      redundantMaster.replace(
+        'BANDWIDTH=541200,RESOLUTION=426x240,CODECS="avc1.42c01e,mp4a.40.2",PATHWAY-ID="BACKUP"',
+        'BANDWIDTH=541000,PATHWAY-ID="BACKUP"',
+      ),
+    );
+    expect(backupVariant(renamed, renamed[2]!)?.uri).toBe('240p/index.m3u8?hlscdn_mode=absolute&hlscdn_backup=1');
+    const plain = variantsOf(master);
+    expect(backupVariant(plain, plain[0]!)).toBeUndefined();
+  });
+
+  it("finds a segment by media sequence number in another pathway's playlist", () => {
+    const playlist = parsed(media({ sequence: 10, count: 4 }));
+    expect(segmentByMsn(playlist, 12)?.uri).toBe('seg12.ts');
+    expect(segmentByMsn(playlist, 9)).toBeUndefined();
+    expect(segmentByMsn(playlist, 14)).toBeUndefined();
+  });
+
+  it('retries from the backup pathway at once, from the same URL once the timeout has passed', () => {
+    expect(retryWaitMs({ elapsedMs: 5, timeoutMs: 1_000, sameUrl: false })).toBe(0);
+    expect(retryWaitMs({ elapsedMs: 1_000, timeoutMs: 1_000, sameUrl: true })).toBe(0);
+    expect(retryWaitMs({ elapsedMs: 5, timeoutMs: 1_000, sameUrl: true })).toBe(995);
+  });
+
+  it('reads timeouts written as k6 durations or milliseconds', () => {
+    expect(['1s', '500ms', '1.5s', '1m30s', '2h', '750', ' 2s '].map(durationMs)).toEqual([
+      1_000, 500, 1_500, 90_000, 7_200_000, 750, 2_000,
+    ]);
+    expect(['', 'fast', '1sx', '-1s', '1 s'].map(durationMs)).toEqual([NaN, NaN, NaN, NaN, NaN]);
+  });
+
   it('starts a live viewer at the last segment at least 3 target durations from the end (RFC 8216 6.3.3)', () => {
     // 6 segments of 2 s, target 2: the last 3 sum to 6 s = 3 target durations, so index 3.
     expect(liveStartIndex(parsed(media({ sequence: 10, count: 6 })))).toBe(3);
@@ -239,7 +326,7 @@ describe('player decisions', () => {
     expect(newestSegmentAgeMs(parsed(media({ sequence: 0, count: 3 })), start)).toBeUndefined();
   });
 
-  it('counts a segment slower than its duration as a rebuffer', () => {
+  it('counts a segment that came later than its duration as a rebuffer', () => {
     expect([isRebuffer(1_999, 2), isRebuffer(2_000, 2), isRebuffer(2_001, 2)]).toEqual([false, false, true]);
   });
 
