@@ -184,10 +184,11 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
     const reply = await respondPlaylist({ path, params, mode: mode.value, zone });
     count('playlist', mode.value.mode, reply.outcome);
     if (!reply.ok) return fail(c, reply.status, reply.code, reply.message);
-    rememberHot(c, reply, mode.value.mode);
+    const bodyBytes = Buffer.byteLength(reply.text, 'utf8');
+    rememberHot(c, reply, mode.value.mode, bodyBytes);
     // The reply's Vary and CORS headers replace the middleware's with the same values plus the zone header.
     // Content-Length explicitly: a HEAD answered here (not by the hot path) would otherwise go without it.
-    return c.body(reply.text, 200, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.text, 'utf8')) });
+    return c.body(reply.text, 200, { ...reply.headers, 'content-length': String(bodyBytes) });
   });
 
   app.all('*', (c) => {
@@ -196,7 +197,7 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
   });
 
   /** Keeps a successful answer for the server's fast path, with headers from the same function and the same metrics per answer. */
-  function rememberHot(c: RewriterContext, reply: Extract<PlaylistReply, { ok: true }>, mode: string): void {
+  function rememberHot(c: RewriterContext, reply: Extract<PlaylistReply, { ok: true }>, mode: string, bodyBytes: number): void {
     const rawUrl = c.env?.incoming?.url;
     const hot = options.hotAnswers;
     if (hot === undefined || rawUrl === undefined) return;
@@ -207,7 +208,7 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
       hot.key(rawUrl, c.req.header(config.zoneHeader)),
       {
         body: reply.text,
-        bodyBytes: Buffer.byteLength(reply.text, 'utf8'),
+        bodyBytes,
         headersAt: (at) => playlistHeaders(head, at),
         onServe: () => {
           requests.inc();
