@@ -11,6 +11,16 @@ export const MODE_PARAM = 'hlscdn_mode';
 export const PATHWAY_PARAM = 'hlscdn_pathway';
 /** Marks the media playlists of the BACKUP pathway (playlist/backup-pathways.ts): objects go to their second-choice edge. */
 export const BACKUP_PARAM = 'hlscdn_backup';
+/**
+ * On a redirect: the host (`host[:port]`) of an edge that just failed this object
+ * for the viewer; the redirect then goes to the object's next edge. Players retry
+ * through it (the player page's Shaka request filter does).
+ */
+export const AVOID_PARAM = 'hlscdn_avoid';
+/** On the player page: which player plays (`hls.js`, the default, or `shaka`). */
+export const PLAYER_PARAM = 'hlscdn_player';
+export const PLAYERS = ['hls.js', 'shaka'] as const;
+export type PlayerName = (typeof PLAYERS)[number];
 /** Query parameters the rewriter reads for itself; never forwarded to edges. */
 const OWN_PARAM_PREFIX = 'hlscdn_';
 
@@ -99,6 +109,26 @@ export function readBackup(params: URLSearchParams): Result<boolean, string> {
   return value === '1' ? ok(true) : err(`${BACKUP_PARAM} must be 1`);
 }
 
+/** A URL host as `URL.host` writes it: a name or IPv4 address, or a bracketed IPv6 address, with an optional port. */
+const URL_HOST = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+/** The edge host a redirect must not answer with (`hlscdn_avoid`), if any. */
+export function readAvoidedHost(params: URLSearchParams): Result<string | undefined, string> {
+  const value = params.get(AVOID_PARAM);
+  if (value === null) return ok(undefined);
+  return URL_HOST.test(value)
+    ? ok(value.toLowerCase())
+    : err(`${AVOID_PARAM} must be a host[:port], got ${JSON.stringify(value.slice(0, 40))}`);
+}
+
+/** Which player the player page runs. */
+export function readPlayer(params: URLSearchParams): Result<PlayerName, string> {
+  const value = params.get(PLAYER_PARAM);
+  if (value === null) return ok('hls.js');
+  const player = PLAYERS.find((candidate) => candidate === value);
+  return player === undefined ? err(`${PLAYER_PARAM} must be one of ${PLAYERS.join(', ')}`) : ok(player);
+}
+
 /** Same rule as registry zones; anything else (absent, garbage from a client) means "no preference". */
 const ZONE = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -125,6 +155,12 @@ function joinSearch(pairs: readonly string[]): string {
 export function withoutOwnParams(search: string): string {
   if (!search.includes(OWN_PARAM_PREFIX)) return search;
   return joinSearch(splitSearch(search).filter((pair) => !pair.startsWith(OWN_PARAM_PREFIX)));
+}
+
+/** A search string without one parameter (every occurrence), others byte for byte: `''` or `'?...'`. */
+export function withoutParam(search: string, name: string): string {
+  if (!search.includes(name)) return search;
+  return joinSearch(splitSearch(search).filter((pair) => pair !== name && !pair.startsWith(`${name}=`)));
 }
 
 /** Only the rewriter's own parameters of a search string, as `''` or `'?...'`. */

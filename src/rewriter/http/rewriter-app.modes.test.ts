@@ -58,6 +58,23 @@ describe('redirect mode', () => {
     expect(after).toMatch(/^http:\/\/127\.0\.0\.1:810[123]\/live\/v0\/seg10\.ts$/);
   });
 
+  it('answers a retry with another edge: the backup choice (hlscdn_backup=1) or any but the failed host (hlscdn_avoid)', async () => {
+    const app = fixture.app({ mode: 'redirect' });
+    const locationOf = async (target: string) => (await rawRequest(app, target)).headers.get('location')!;
+    const primary = await locationOf('/live/v0/seg10.ts?token=abc');
+    const backup = await locationOf('/live/v0/seg10.ts?token=abc&hlscdn_backup=1');
+    expect(new URL(backup).host).not.toBe(new URL(primary).host);
+    expect(new URL(backup).pathname + new URL(backup).search).toBe('/live/v0/seg10.ts?token=abc');
+    // Avoiding the primary's host gives the backup; avoiding another host changes nothing.
+    expect(await locationOf(`/live/v0/seg10.ts?token=abc&hlscdn_avoid=${new URL(primary).host}`)).toBe(backup);
+    expect(await locationOf(`/live/v0/seg10.ts?token=abc&hlscdn_avoid=${new URL(backup).host}`)).toBe(primary);
+    for (const bad of ['hlscdn_backup=yes', 'hlscdn_avoid=a%20b', 'hlscdn_avoid=']) {
+      const res = await rawRequest(app, `/live/v0/seg10.ts?${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(JSON.stringify(await res.json())).toMatch(/hlscdn_(backup|avoid) must be/);
+    }
+  });
+
   it('is chosen per request by ?hlscdn_mode=, which a master carries into its sub-playlist URIs', async () => {
     const app = fixture.app();
     const master = await (await rawRequest(app, '/live/master.m3u8?hlscdn_mode=redirect')).text();
@@ -208,5 +225,18 @@ describe('service routes and the player', () => {
     expect(script.headers.get('content-type')).toMatch(/javascript/);
     expect((await script.text()).length).toBeGreaterThan(100_000);
     expect((await rawRequest(app, '/play/../etc/passwd')).status).toBe(400);
+  });
+
+  it('serves a Shaka Player page with ?hlscdn_player=shaka, without passing that parameter to the playlist', async () => {
+    const app = fixture.app();
+    const html = await (await rawRequest(app, '/play/live/master.m3u8?hlscdn_player=shaka&hlscdn_mode=redirect')).text();
+    expect(html).toContain('const SOURCE = "../../live/master.m3u8?hlscdn_mode=redirect";');
+    expect(html).toContain('<script src="../../.hlscdn/shaka-player.compiled.js"></script>');
+    const script = await rawRequest(app, '/.hlscdn/shaka-player.compiled.js');
+    expect(script.status).toBe(200);
+    expect(await script.text()).toContain('shaka');
+    const bad = await rawRequest(app, '/play/live/master.m3u8?hlscdn_player=vlc');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('hlscdn_player must be one of hls.js, shaka');
   });
 });

@@ -21,6 +21,7 @@ import { objectKeyFromRawPath } from '../../origin-store/index.js';
 import type { RewriterConfig, RewriterSigning } from '../config.js';
 import { PlaylistFetcher } from '../origin/index.js';
 import {
+  basePathPrefix,
   buildSteeringManifest,
   fleetState,
   MediaTargeting,
@@ -33,7 +34,19 @@ import type { HotAnswers } from './hot-answers.js';
 import { createPlaylistHeaders } from './playlist-headers.js';
 import { createPlaylistResponder, STEERING_PATH, type PlaylistReply } from './playlist-responder.js';
 import { renderPlayerPage } from './player-page.js';
-import { onlyOwnParams, PATHWAY_PARAM, readMode, readZone, withoutOwnParams } from './request-params.js';
+import {
+  onlyOwnParams,
+  PATHWAY_PARAM,
+  PLAYER_PARAM,
+  readAvoidedHost,
+  readBackup,
+  readMode,
+  readPlayer,
+  readZone,
+  withoutOwnParams,
+  withoutParam,
+  type PlayerName,
+} from './request-params.js';
 import { createRewriterMetrics, type RequestKind, type RequestOutcome } from './rewriter-metrics.js';
 
 export interface RewriterAppOptions {
@@ -56,6 +69,12 @@ export interface RewriterAppOptions {
 }
 
 export const HLS_SCRIPT_PATH = '/.hlscdn/hls.min.js';
+export const SHAKA_SCRIPT_PATH = '/.hlscdn/shaka-player.compiled.js';
+/** The players' scripts, served from node_modules (shaka-player is a development dependency: absent, its page says so). */
+const PLAYER_SCRIPTS: Record<PlayerName, { path: string; module: string; install: string }> = {
+  'hls.js': { path: HLS_SCRIPT_PATH, module: 'hls.js/dist/hls.min.js', install: 'npm install hls.js' },
+  shaka: { path: SHAKA_SCRIPT_PATH, module: 'shaka-player/dist/shaka-player.compiled.js', install: 'npm install shaka-player' },
+};
 const PLAYER_PREFIX = '/play';
 
 type RewriterContext = Context<{ Bindings: HttpBindings }>;
@@ -119,13 +138,24 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
   app.use('*', corsHeaders(cors));
   mountServiceRoutes(app, { registry, checks: readinessChecks(options) });
 
-  let hlsScript: Promise<Buffer> | undefined;
-  app.get(HLS_SCRIPT_PATH, async (c) => {
-    hlsScript ??= readFile(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
-    c.header('Content-Type', 'text/javascript; charset=utf-8');
-    c.header('Cache-Control', 'public, max-age=86400');
-    return c.body(new Uint8Array(await hlsScript));
-  });
+  const playerScripts = new Map<PlayerName, Promise<Buffer | undefined>>();
+  const playerScript = (player: PlayerName) => {
+    let script = playerScripts.get(player);
+    if (script === undefined) {
+      script = readPlayerScript(PLAYER_SCRIPTS[player].module);
+      playerScripts.set(player, script);
+    }
+    return script;
+  };
+  for (const [player, { path, install }] of Object.entries(PLAYER_SCRIPTS) as [PlayerName, (typeof PLAYER_SCRIPTS)[PlayerName]][]) {
+    app.get(path, async (c) => {
+      const script = await playerScript(player);
+      if (script === undefined) return fail(c, 404, 'player-not-installed', `${player} is not installed beside the rewriter: ${install}`);
+      c.header('Content-Type', 'text/javascript; charset=utf-8');
+      c.header('Cache-Control', 'public, max-age=86400');
+      return c.body(new Uint8Array(script));
+    });
+  }
 
   app.get(STEERING_PATH, (c) => {
     const fleet = currentFleet();
@@ -153,11 +183,16 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
     const target = path.slice(PLAYER_PREFIX.length);
     const key = objectKeyFromRawPath(target);
     if (!key.ok) return fail(c, 400, 'invalid-key', key.error);
+    const player = readPlayer(new URLSearchParams(search));
+    if (!player.ok) return fail(c, 400, 'invalid-input', player.error);
     c.header('Cache-Control', 'no-cache');
     return c.html(
       renderPlayerPage({
-        source: relativeReference(path, target) + search,
-        hlsScript: relativeReference(path, HLS_SCRIPT_PATH),
+        // The player choice is the page's own; every other parameter goes to the playlist.
+        source: relativeReference(path, target) + withoutParam(search, PLAYER_PARAM),
+        player: player.value,
+        playerScript: relativeReference(path, PLAYER_SCRIPTS[player.value].path),
+        edgePathPrefix: basePathPrefix(originBase),
         title: key.value,
       }),
     );
@@ -179,7 +214,15 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
       return fail(c, 400, 'invalid-key', key.error);
     }
     const zone = readZone(c.req.header(config.zoneHeader));
-    if (!isPlaylist) return redirect(c, { path, search, zone, mode: mode.value.mode });
+    if (!isPlaylist) {
+      const backup = readBackup(params);
+      const avoid = readAvoidedHost(params);
+      if (!backup.ok || !avoid.ok) {
+        count(kind, mode.value.mode, 'bad-request');
+        return fail(c, 400, 'invalid-input', !backup.ok ? backup.error : !avoid.ok ? avoid.error : '');
+      }
+      return redirect(c, { path, search, zone, mode: mode.value.mode, backup: backup.value, avoidHost: avoid.value });
+    }
 
     const reply = await respondPlaylist({ path, params, mode: mode.value, zone });
     count('playlist', mode.value.mode, reply.outcome);
@@ -222,15 +265,26 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
   /**
    * Redirect mode's second half: the edge chosen now for this object (signed when
    * configured), or the fallback base: never a 5xx, the origin itself is not asked.
+   * A player retrying a segment that just failed asks for another edge: with
+   * `hlscdn_backup=1` the object's second-choice edge (the one its BACKUP pathway
+   * names), with `hlscdn_avoid=<host>` the first choice unless that is the host
+   * that failed (the player page's Shaka request filter uses both).
    */
-  function redirect(c: RewriterContext, request: { path: string; search: string; zone: string | undefined; mode: string }): Response {
+  function redirect(
+    c: RewriterContext,
+    request: { path: string; search: string; zone: string | undefined; mode: string; backup: boolean; avoidHost: string | undefined },
+  ): Response {
     const fleet = currentFleet();
-    const targeter = targeting.targeterFor({ fleet, zone: request.zone, expiresAt: targeting.signatureExpiresAt(now()) });
-    const target = targeter({
+    const expiresAt = targeting.signatureExpiresAt(now());
+    const object = {
       rewriterPath: request.path,
       originPath: originPathOf(request.path, originBase),
       search: withoutOwnParams(request.search),
-    });
+    };
+    const targetOn = (backup: boolean) => targeting.targeterFor({ fleet, zone: request.zone, backup, expiresAt })(object);
+    const first = targetOn(request.backup);
+    const avoided = request.avoidHost !== undefined && !('fallback' in first) && new URL(first.url).host === request.avoidHost;
+    const target = avoided ? targetOn(!request.backup) : first;
     const fellBack = 'fallback' in target;
     metrics.assignments.inc({ edge: fellBack ? 'fallback' : target.edgeId });
     if (fellBack) {
@@ -244,6 +298,17 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
   }
 
   return app;
+}
+
+/** A player's script from node_modules, or undefined when that package is not installed. */
+async function readPlayerScript(module: string): Promise<Buffer | undefined> {
+  let file: string;
+  try {
+    file = createRequire(import.meta.url).resolve(module);
+  } catch {
+    return undefined;
+  }
+  return readFile(file);
 }
 
 function readinessChecks(options: RewriterAppOptions): ReadinessCheck[] {

@@ -23,4 +23,4 @@ export {
   type SteeringManifestInput,
 } from './steering-manifest.js';
 export { createUriMapper, type UriMapperOptions } from './uri-mapper.js';
-export { joinBase, originPathOf, relativeReference } from './url-mapping.js';
+export { basePathPrefix, joinBase, originPathOf, relativeReference } from './url-mapping.js';
