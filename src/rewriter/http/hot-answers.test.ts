@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { HotAnswers, type HotAnswer } from './hot-answers.js';
+import { answerKey, HotAnswers, type HotAnswer } from './hot-answers.js';
 
 function request(method: string, url: string, headers: Record<string, string> = {}): IncomingMessage {
   return { method, url, headers } as unknown as IncomingMessage;
@@ -30,20 +30,20 @@ function answer(overrides: Partial<HotAnswer> = {}): HotAnswer & { served: numbe
 }
 
 describe('HotAnswers', () => {
-  it('serves a remembered answer for the same URL and zone, until the hold time ends', () => {
+  it('serves a remembered answer for the same canonical request and zone, until the hold time ends', () => {
     let now = 1_000;
     const hot = new HotAnswers({ varyHeader: 'x-zone', holdMs: 100, now: () => now });
     const kept = answer();
-    hot.remember(hot.key('/a.m3u8?x=1', 'eu'), kept, 10_000);
+    hot.remember(hot.key('/a.m3u8?hlscdn_mode=redirect', 'eu'), kept, 10_000);
     const { res, sent } = response();
-    expect(hot.tryServe(request('GET', '/a.m3u8?x=1', { 'x-zone': 'eu' }), res)).toBe(true);
+    expect(hot.tryServe(request('GET', '/a.m3u8?hlscdn_mode=redirect', { 'x-zone': 'eu' }), res)).toBe(true);
     expect(sent).toMatchObject({ status: 200, body: '#EXTM3U\n', ended: true });
     expect(sent.headers).toEqual({ ...HEADERS, 'content-length': 8 });
     expect(kept.served).toBe(1);
-    expect(hot.tryServe(request('GET', '/a.m3u8?x=1', { 'x-zone': 'us' }), response().res)).toBe(false);
+    expect(hot.tryServe(request('GET', '/a.m3u8?hlscdn_mode=redirect', { 'x-zone': 'us' }), response().res)).toBe(false);
     expect(hot.tryServe(request('GET', '/a.m3u8', { 'x-zone': 'eu' }), response().res)).toBe(false);
     now = 1_100;
-    expect(hot.tryServe(request('GET', '/a.m3u8?x=1', { 'x-zone': 'eu' }), response().res)).toBe(false);
+    expect(hot.tryServe(request('GET', '/a.m3u8?hlscdn_mode=redirect', { 'x-zone': 'eu' }), response().res)).toBe(false);
   });
 
   it('never holds an answer past the freshness of the origin copy behind it', () => {
@@ -87,5 +87,35 @@ describe('HotAnswers', () => {
     expect(sent.body).toBeUndefined();
     expect(sent.headers?.['content-length']).toBe(8);
     expect(hot.tryServe(request('OPTIONS', '/a.m3u8'), response().res)).toBe(false);
+  });
+});
+
+describe('answerKey', () => {
+  it('keeps the path and only the parameters that change the answer, in name order', () => {
+    expect(answerKey('/live/a.m3u8')).toBe('/live/a.m3u8');
+    expect(answerKey('/live/a.m3u8?session=42&cb=1700000000')).toBe('/live/a.m3u8');
+    expect(answerKey('/live/a.m3u8?sid=9&hlscdn_mode=redirect&_HLS_msn=12&x=1&_HLS_part=2')).toBe(
+      '/live/a.m3u8?_HLS_msn=12&_HLS_part=2&hlscdn_mode=redirect',
+    );
+    expect(answerKey('/live/a.m3u8?_HLS_part=2&_HLS_msn=12')).toBe(answerKey('/live/a.m3u8?_HLS_msn=12&_HLS_part=2'));
+  });
+
+  it('keeps answers apart that differ in a parameter of ours', () => {
+    expect(answerKey('/a.m3u8?hlscdn_mode=redirect')).not.toBe(answerKey('/a.m3u8?hlscdn_mode=absolute'));
+    expect(answerKey('/a.m3u8?hlscdn_backup=1&s=1')).not.toBe(answerKey('/a.m3u8?s=1'));
+    // Repeated names keep their order: the first one is the one read.
+    expect(answerKey('/a.m3u8?hlscdn_mode=a&hlscdn_mode=b')).not.toBe(answerKey('/a.m3u8?hlscdn_mode=b&hlscdn_mode=a'));
+    // A viewer parameter that merely contains our prefix later in its name is not ours.
+    expect(answerKey('/a.m3u8?x_hlscdn_mode=1')).toBe('/a.m3u8');
+  });
+
+  it('lets viewers with their own query strings share one held answer', () => {
+    const hot = new HotAnswers({ varyHeader: 'x-zone', now: () => 0 });
+    const kept = answer();
+    hot.remember(hot.key('/a.m3u8?session=1', undefined), kept, 10_000);
+    const { res, sent } = response();
+    expect(hot.tryServe(request('GET', '/a.m3u8?session=2&cb=77'), res)).toBe(true);
+    expect(sent.body).toBe('#EXTM3U\n');
+    expect(hot.tryServe(request('GET', '/a.m3u8?session=2&hlscdn_mode=redirect'), response().res)).toBe(false);
   });
 });

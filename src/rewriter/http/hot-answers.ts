@@ -1,10 +1,12 @@
 /**
  * Hot playlist answers, served before the request reaches Hono. Thousands of
  * viewers reload the same playlist every few seconds; once the app has built
- * an answer for a request target (URL and zone header), the same bytes are
- * written straight to the socket for a short hold time, skipping the
- * Request/Response objects, routing and middleware that cost most of a
- * playlist request's CPU (docs/benchmarks.md "Rewriter").
+ * an answer for a canonical request (answerKey: the path, the parameters that
+ * change the answer and the zone header), the same bytes are written straight
+ * to the socket for a short hold time, skipping the Request/Response objects,
+ * routing and middleware that cost most of a playlist request's CPU
+ * (docs/benchmarks.md "Rewriter"). Viewers' own parameters (session ids,
+ * analytics, cache busters) do not change the answer, so they share it.
  *
  * The hold is short (100 ms by default) and never past the origin copy's
  * freshness, so an edge leaving the fleet, a refreshed origin playlist or a
@@ -45,6 +47,37 @@ export interface HotAnswersOptions {
   now: () => number;
 }
 
+/**
+ * Query parameters that change a playlist answer: the rewriter's own
+ * (`hlscdn_mode`, `hlscdn_pathway`, `hlscdn_backup`...) and the LL-HLS
+ * directives (`_HLS_msn`, `_HLS_part`, `_HLS_skip`). The playlist responder
+ * reads nothing else from the query, which is what makes the key sound.
+ */
+const ANSWER_PARAM = /^(?:hlscdn_|_HLS_)/;
+
+/**
+ * The canonical form of a raw request target (`/path?query`): the path as
+ * received and only the parameters that change the answer, in name order
+ * (a stable sort keeps repeated names in their order, as the first one wins).
+ */
+export function answerKey(rawUrl: string): string {
+  const mark = rawUrl.indexOf('?');
+  if (mark === -1) return rawUrl;
+  const path = rawUrl.slice(0, mark);
+  const hash = rawUrl.indexOf('#', mark);
+  const query = rawUrl.slice(mark + 1, hash === -1 ? undefined : hash);
+  // Fast exit for the usual viewer query (tokens, session ids): nothing of ours in it.
+  if (!query.includes('hlscdn_') && !query.includes('_HLS_')) return path;
+  const kept = query.split('&').filter((pair) => ANSWER_PARAM.test(pair));
+  if (kept.length === 0) return path;
+  kept.sort((a, b) => {
+    const nameA = a.split('=', 1)[0]!;
+    const nameB = b.split('=', 1)[0]!;
+    return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
+  });
+  return `${path}?${kept.join('&')}`;
+}
+
 export class HotAnswers {
   private readonly answers: BoundedCache<string, HotAnswer>;
   private readonly holdMs: number;
@@ -58,9 +91,9 @@ export class HotAnswers {
     });
   }
 
-  /** The cache key of a request target: the raw URL (path and query) and the vary header's value. */
+  /** The cache key of a request target: its canonical form (answerKey) and the vary header's value. */
   key(rawUrl: string, varyValue: string | undefined): string {
-    return `${rawUrl}\n${varyValue ?? ''}`;
+    return `${answerKey(rawUrl)}\n${varyValue ?? ''}`;
   }
 
   /** Keeps `answer` for the hold time, but not past `freshUntil` (when the origin copy behind it goes stale). */

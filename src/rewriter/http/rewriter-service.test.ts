@@ -49,6 +49,26 @@ describe('startRewriter', () => {
     expect(fixture.store.reads('live/v0/index.m3u8')).toBe(1);
   });
 
+  it('gives viewers with their own query strings the same hot answer, not one app request each', async () => {
+    await fixture.store.put('live/v1/index.m3u8', mediaPlaylist({ endList: true }));
+    // Every playlist request the app answers asks the rewrite cache once (hit or miss); hot answers do not.
+    const appRequests = async () => {
+      const metrics = await (await fetch(`${rewriter.url}/metrics`)).text();
+      return [...metrics.matchAll(/^hlscdn_rewriter_rewritten_cache_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    const before = await appRequests();
+    const bodies = await Promise.all(
+      [1, 2, 3, 4, 5].map(async (viewer) => (await fetch(`${rewriter.url}/live/v1/index.m3u8?session=${viewer}&cb=${viewer * 7}`)).text()),
+    );
+    expect(new Set(bodies).size).toBe(1);
+    expect(bodies[0]).toContain('seg10.ts');
+    // Sequential now: the first fills the hot answer (if the burst above did not), the rest reuse it.
+    for (const viewer of [6, 7, 8]) await fetch(`${rewriter.url}/live/v1/index.m3u8?session=${viewer}`);
+    expect((await appRequests()) - before).toBeLessThanOrEqual(5);
+    const redirect = await fetch(`${rewriter.url}/live/v1/index.m3u8?session=9&hlscdn_mode=redirect`);
+    expect(await redirect.text()).toContain('\nseg10.ts');
+  });
+
   it('shows a fleet change within the hold time', async () => {
     const url = `${rewriter.url}/live/v0/index.m3u8`;
     await fetch(url);
