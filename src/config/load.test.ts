@@ -105,6 +105,8 @@ describe('redactConfig', () => {
       .filter((l) => l.secret)
       .map((l) => l.env);
     expect(secrets.sort()).toEqual([
+      'HLSCDN_ACCESS_PREVIOUS_SECRETS',
+      'HLSCDN_ACCESS_SECRET',
       'HLSCDN_API_TOKEN',
       'HLSCDN_REDIS_PASSWORD',
       'HLSCDN_REDIS_SENTINEL_PASSWORD',

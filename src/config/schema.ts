@@ -13,7 +13,7 @@ import { logSchema } from '../core/log-config.js';
 import { redisSchema } from '../core/redis/index.js';
 import { edgeSchema, signingSchema } from '../edge/index.js';
 import { originSchema, storeSchema } from '../origin-store/index.js';
-import { rewriterSchema } from '../rewriter/index.js';
+import { accessSchema, rewriterSchema } from '../rewriter/index.js';
 import { transcoderSchema } from '../transcoder/index.js';
 
 export const configSchema = z.object({
@@ -25,6 +25,7 @@ export const configSchema = z.object({
   edge: edgeSchema.prefault({}),
   signing: signingSchema.prefault({}),
   rewriter: rewriterSchema.prefault({}),
+  access: accessSchema.prefault({}),
   transcoder: transcoderSchema.prefault({}),
   autoscaler: autoscalerSchema.prefault({}),
 });

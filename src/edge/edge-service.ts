@@ -27,6 +27,11 @@ export interface EdgeServiceOptions {
   edge: EdgeConfig;
   redis: RedisConfig & { url: string };
   signing: SigningConfig;
+  /**
+   * Viewer sessions (the `access` section, owned by the rewriter): when enabled, nginx
+   * accepts playlists and segments only with a valid session query (docs/access-tokens.md).
+   */
+  access?: { enabled: boolean; secret?: string };
   logger: Logger;
   /** Base of relative data directories. */
   cwd: string;
@@ -82,6 +87,8 @@ export class EdgeService extends EventEmitter<EdgeServiceEvents> {
       segmentTtlSeconds: edge.segmentTtlSeconds,
       lockTimeoutSeconds: edge.lockTimeoutSeconds,
       signedUrls: options.signing.secret ? { enabled: true, secret: options.signing.secret } : { enabled: false },
+      sessionLinks:
+        options.access?.enabled && options.access.secret ? { enabled: true, secret: options.access.secret } : { enabled: false },
       prefixDir,
       // As root, nginx workers would drop to "nobody" and could not write the cache.
       ...(process.getuid?.() === 0 && { user: 'root' }),

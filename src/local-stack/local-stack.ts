@@ -162,6 +162,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         // A local viewer is a browser tab: don't hold Ctrl-C for 30 s waiting for it.
         HLSCDN_EDGE_DRAIN_TIMEOUT_SEC: String(localEdgeDrainSec),
         ...(config.signing.secret && { HLSCDN_SIGNING_SECRET: config.signing.secret }),
+        ...(config.access.enabled && config.access.secret && { HLSCDN_ACCESS_ENABLED: 'true', HLSCDN_ACCESS_SECRET: config.access.secret }),
       },
       // The drain, nginx's graceful stop and the goodbye take well under this; then SIGKILL.
       stopTimeoutMs: localEdgeDrainSec * 1000 + 2_000,
@@ -190,6 +191,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const rewriter = await startRewriter({
       rewriter: { ...config.rewriter, originUrl: origin.url, mode: options.mode ?? 'redirect' },
       signing: config.signing,
+      access: config.access,
       registry: { redis: redisOptionsFromConfig(redis), keyPrefix: redis.keyPrefix, ttlMs: edgeConfig.ttlMs },
       logger,
     });

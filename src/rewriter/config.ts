@@ -23,6 +23,17 @@ export const rewriterSchema = z.object({
   /** Viewer-facing address. Loopback unless asked. */
   host: z.string().min(1).default('127.0.0.1'),
   port: portSchema.default(8090),
+  /**
+   * Processes serving the port (node:cluster), like nginx's worker_processes: a number,
+   * or `auto` for one per core. Each worker keeps its own caches and registry view.
+   */
+  /**
+   * Read simple GET/HEAD requests straight from the connections and write held playlist
+   * answers in one write (core/http/raw-front.ts); off = every request through Node's
+   * HTTP server. Any request that is not simple goes to Node's server either way.
+   */
+  rawHttpFront: z.boolean().default(true),
+  workers: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
   /** Where playlists are fetched (the origin server, or any HTTP origin); its path, if any, is the prefix of every object. */
   originUrl: httpUrl.default('http://127.0.0.1:8080'),
   /** The origin as viewers reach it, used in fallback URLs. @defaultValue originUrl */

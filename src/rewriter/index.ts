@@ -62,5 +62,14 @@ export {
   viewerCacheControl,
   type PlaylistCachePolicy,
 } from './origin/index.js';
+export {
+  accessSchema,
+  mintViewerToken,
+  verifyViewerToken,
+  type AccessConfig,
+  type AccessConfigInput,
+  type AccessProblem,
+  type ViewerClaims,
+} from './access/index.js';
 export * from './playlist/index.js';
 export * from './selection/index.js';

@@ -55,6 +55,7 @@ export function edgeCommand(): Command {
               edge: config.edge,
               redis: requireRedis(config.redis),
               signing: config.signing,
+              access: config.access,
               logger,
               cwd: process.cwd(),
             }),

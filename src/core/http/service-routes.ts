@@ -14,6 +14,8 @@ export interface ServiceRoutesOptions {
   checks?: readonly ReadinessCheck[];
   /** @defaultValue 2000 */
   checkTimeoutMs?: number;
+  /** What `/metrics` answers. @defaultValue the registry's own metrics (a clustered service sums its workers') */
+  metricsText?: () => Promise<string>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,7 +27,8 @@ export function mountServiceRoutes(app: Hono<any, any, any>, options: ServiceRou
     const ready = results.every((r) => r.ok);
     return c.json({ status: ready ? 'ready' : 'not-ready', checks: results }, ready ? 200 : 503);
   });
-  app.get('/metrics', async (c) => c.body(await options.registry.metrics(), 200, { 'Content-Type': options.registry.contentType }));
+  const metricsText = options.metricsText ?? (() => options.registry.metrics());
+  app.get('/metrics', async (c) => c.body(await metricsText(), 200, { 'Content-Type': options.registry.contentType }));
 }
 
 async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<{ name: string; ok: boolean; error?: string }> {

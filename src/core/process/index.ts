@@ -14,3 +14,12 @@ export { closeWithin, type Closable, type CloseOutcome } from './close-within.js
 export { startNginx, reloadNginx, nginxInstallHint, type NginxOptions } from './nginx.js';
 export { isGroupAlive } from './orphan-guard.js';
 export { hlscdnCommand, type SelfCommand } from './self-command.js';
+export {
+  clusterMetricsSource,
+  isServiceWorker,
+  resolveWorkerCount,
+  startServiceCluster,
+  type RunningServiceCluster,
+  type ServiceClusterOptions,
+  type WorkerCount,
+} from './service-cluster.js';

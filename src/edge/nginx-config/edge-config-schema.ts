@@ -16,9 +16,21 @@ const IPV6_CHARS = /^[0-9A-Fa-f:.]+$/;
 // min_free also take g (ngx_parse_offset). Checked against nginx 1.22.
 const ZONE_SIZE = /^[1-9][0-9]{0,9}[kKmM]?$/;
 const DISK_SIZE = /^[1-9][0-9]{0,12}[kKmMgG]?$/;
-// Printable, non-space ASCII minus everything meaningful inside an nginx "..." string.
-const SECRET = /^[A-Za-z0-9._~+/=:@%!*,^-]+$/;
+/**
+ * Characters a secret may hold to be pasted into a `secure_link_md5 "..."` expression:
+ * printable, non-space ASCII minus everything meaningful inside an nginx string. Other
+ * sections whose secret ends up on an edge (the rewriter's session signer) check it too.
+ */
+export const EDGE_SECRET_PATTERN = /^[A-Za-z0-9._~+/=:@%!*,^-]+$/;
 const MIN_SECRET_LENGTH = 16;
+
+const edgeSecretSchema = z
+  .string()
+  .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`)
+  .regex(
+    EDGE_SECRET_PATTERN,
+    'may hold only letters, digits and . _ ~ + / = : @ % ! * , ^ - (no spaces, quotes, ;, {, }, $, \\ or newlines)',
+  );
 
 const absolutePath = z
   .string()
@@ -77,14 +89,24 @@ const signedUrlsSchema = z
   .strictObject({
     /** @defaultValue false */
     enabled: z.boolean().default(false),
-    secret: z
-      .string()
-      .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`)
-      .regex(SECRET, 'may hold only letters, digits and . _ ~ + / = : @ % ! * , ^ - (no spaces, quotes, ;, {, }, $, \\ or newlines)')
-      .optional(),
+    secret: edgeSecretSchema.optional(),
   })
   .refine((value) => !value.enabled || value.secret !== undefined, {
     message: 'is required when signed URLs are enabled',
+    path: ['secret'],
+  });
+
+// Session links (docs/access-tokens.md): one signed query per viewer session, valid for
+// every path under its scope. When enabled they replace the per-URL check of signedUrls.
+const sessionLinksSchema = z
+  .strictObject({
+    /** @defaultValue false */
+    enabled: z.boolean().default(false),
+    /** The secret the rewriter signs session links with; may equal signedUrls.secret. */
+    secret: edgeSecretSchema.optional(),
+  })
+  .refine((value) => !value.enabled || value.secret !== undefined, {
+    message: 'is required when session links are enabled',
     path: ['secret'],
   });
 
@@ -128,6 +150,11 @@ export const edgeConfigSchema = z
     lockTimeoutSeconds: seconds(600).default(10),
     /** @defaultValue \{ enabled: false \} */
     signedUrls: signedUrlsSchema.default({ enabled: false }),
+    /**
+     * Require a valid session query (hs_sid, hs_exp, hs_scope, hs_ip, hs_sig) on playlists
+     * and segments; takes precedence over signedUrls. @defaultValue \{ enabled: false \}
+     */
+    sessionLinks: sessionLinksSchema.default({ enabled: false }),
     /** @defaultValue `${prefixDir}/access.log` */
     accessLogPath: absolutePath.optional(),
     /** 'stderr' or an absolute file path. @defaultValue 'stderr' */

@@ -2,6 +2,7 @@
  * Public surface of the edge nginx config renderer.
  */
 export {
+  EDGE_SECRET_PATTERN,
   edgeConfigSchema,
   parseEdgeConfigOptions,
   type EdgeConfigError,

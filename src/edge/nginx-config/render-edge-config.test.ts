@@ -189,6 +189,78 @@ describe('renderEdgeConfig', () => {
     expect(text).not.toContain('k3y-k3y');
   });
 
+  describe('with session links', () => {
+    const secret = 's3ss10n-s3ss10n-s3ss10n';
+    const withSessions = renderEdgeConfig({ ...base, sessionLinks: { enabled: true, secret } });
+    const checks = [
+      'secure_link $arg_hs_sig,$arg_hs_exp;',
+      `secure_link_md5 "$secure_link_expires$arg_hs_scope$arg_hs_sid$arg_hs_ip ${secret}";`,
+      'if ($secure_link = "") {',
+      'return 403;',
+      '}',
+      'if ($hlscdn_session_in_scope = 0) {',
+      'return 403;',
+      '}',
+      'if ($hlscdn_session_client = 0) {',
+      'return 403;',
+      '}',
+      'if ($secure_link = "0") {',
+      'return 410;',
+      '}',
+    ];
+
+    it('checks the session query on segments and playlists, forged before expired', () => {
+      expect(locationBlock(withSessions, '/').slice(1, 1 + checks.length)).toEqual(checks);
+      expect(locationBlock(withSessions, '~* \\.m3u8$').slice(1, 1 + checks.length)).toEqual(checks);
+    });
+
+    it('checks scope and client with anchored backreference maps', () => {
+      const http = directives(withSessions);
+      const scope = http.indexOf('map "$uri|$arg_hs_scope" $hlscdn_session_in_scope {');
+      expect(http.slice(scope + 1, scope + 3)).toEqual(['"~^(/(?:[A-Za-z0-9._~-]+/)*)[^|]*\\|\\1$" 1;', 'default 0;']);
+      const client = http.indexOf('map "$arg_hs_sid|$arg_hs_ip|$remote_addr" $hlscdn_session_client {');
+      expect(http.slice(client + 1, client + 4)).toEqual([
+        '"~^[A-Za-z0-9_-]{16}\\|\\|" 1;',
+        '"~^[A-Za-z0-9_-]{16}\\|([^|]+)\\|\\1$" 1;',
+        'default 0;',
+      ]);
+    });
+
+    it('keeps session parameters and tokens out of every cache key', () => {
+      const keys = directives(withSessions).filter((line) => line.startsWith('proxy_cache_key '));
+      expect(keys).toHaveLength(3);
+      for (const key of keys) expect(key).not.toMatch(/\$args|\$is_args|\$request_uri|\$arg_hs_|\$arg_token|\$arg_md5|\$arg_expires/);
+      expect(locationBlock(withSessions, '/')).toContain('proxy_cache_key $uri;');
+    });
+
+    it('replaces per-URL signatures when both are enabled', () => {
+      const both = renderEdgeConfig({
+        ...base,
+        signedUrls: { enabled: true, secret: 'k3y-k3y-k3y-k3y-k3y' },
+        sessionLinks: { enabled: true, secret },
+      });
+      const media = locationBlock(both, '/');
+      expect(media.filter((line) => line.startsWith('secure_link '))).toEqual(['secure_link $arg_hs_sig,$arg_hs_exp;']);
+      expect(both).not.toContain('k3y-k3y');
+      expect(both).not.toMatch(/\{\{|\}\}/);
+    });
+
+    it('leaves the maps, checks and secret out while disabled', () => {
+      const off = renderEdgeConfig({ ...base, sessionLinks: { enabled: false, secret } });
+      expect(off).not.toContain(secret);
+      expect(off).not.toContain('hlscdn_session');
+      expect(off).not.toContain('$arg_hs_');
+    });
+
+    it('requires a secret nginx can hold', () => {
+      expect(() => renderEdgeConfig({ ...base, sessionLinks: { enabled: true } })).toThrow(/sessionLinks\.secret: is required/);
+      expect(() => renderEdgeConfig({ ...base, sessionLinks: { enabled: true, secret: 'abc"; } #-padding' } })).toThrow(
+        /sessionLinks\.secret: may hold only/,
+      );
+      expect(() => renderEdgeConfig({ ...base, sessionLinks: { enabled: true, secret: 'short' } })).toThrow(/at least 16/);
+    });
+  });
+
   it('leaves no placeholder behind', () => {
     const everything = renderEdgeConfig({
       ...base,

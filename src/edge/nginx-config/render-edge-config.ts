@@ -1,7 +1,7 @@
 /**
  * Renders an edge's nginx.conf text from validated options. Pure: no file, process or
- * clock access; the caller writes the text (mode 0600: it may hold the signed-URL
- * secret) and starts nginx with `-p <prefixDir> -c <file>`.
+ * clock access; the caller writes the text (mode 0600: it may hold the signed-URL and
+ * session-link secrets) and starts nginx with `-p <prefixDir> -c <file>`.
  */
 import { EDGE_CONF_TEMPLATE } from './edge-conf-template.js';
 import { parseEdgeConfigOptions, type EdgeConfigInput, type EdgeConfigIssue, type EdgeConfigOptions } from './edge-config-schema.js';
@@ -26,13 +26,17 @@ export class EdgeConfigInvalidError extends HlscdnError {
  * so bad options throw {@link EdgeConfigInvalidError}; call
  * {@link parseEdgeConfigOptions} first to get the problems as a value.
  *
- * The result contains the signed-URL secret when signing is enabled: write it with
- * file mode 0600.
+ * The result contains the signed-URL or session-link secret when either is enabled:
+ * write it with file mode 0600.
  */
 export function renderEdgeConfig(options: EdgeConfigInput | EdgeConfigOptions): string {
   const parsed = parseEdgeConfigOptions(options);
   if (!parsed.ok) throw new EdgeConfigInvalidError(parsed.error.message, parsed.error.issues);
   const o = parsed.value;
+  // A location takes one secure_link check: session links, when on, replace per-URL
+  // signatures (the rewriter writes one kind of link, not both).
+  const sessionLinks = o.sessionLinks.enabled;
+  const signedUrls = o.signedUrls.enabled && !sessionLinks;
 
   const filled = fillTemplate(EDGE_CONF_TEMPLATE, {
     values: {
@@ -59,12 +63,14 @@ export function renderEdgeConfig(options: EdgeConfigInput | EdgeConfigOptions): 
       segmentTtlSeconds: String(o.segmentTtlSeconds),
       listenAddress: listenAddress(o.listenHost, o.listenPort),
       statusAddress: listenAddress(o.statusHost, o.statusPort),
-      secureLinkSecret: o.signedUrls.enabled ? (o.signedUrls.secret ?? '') : '',
+      secureLinkSecret: signedUrls ? (o.signedUrls.secret ?? '') : '',
+      sessionLinkSecret: sessionLinks ? (o.sessionLinks.secret ?? '') : '',
     },
     flags: {
       user: o.user !== undefined,
       cacheMinFree: o.cacheMinFree !== undefined,
-      signedUrls: o.signedUrls.enabled,
+      signedUrls,
+      sessionLinks,
     },
   });
   // The template ships with the code, so a fill failure is a bug here, not bad input.

@@ -1,5 +1,6 @@
 /**
- * Public surface of the edge URL signer (nginx secure_link).
+ * Public surface of the edge link signers (nginx secure_link): per-URL signatures and
+ * session links.
  */
 export {
   appendSignature,
@@ -9,3 +10,14 @@ export {
   type SignEdgeUrlOptions,
 } from './sign-edge-url.js';
 export { nginxUriBytes } from './nginx-uri-path.js';
+export { sessionLinkQuery, sessionLinkSignatureMatches, signSessionLink } from './sign-session-link.js';
+export {
+  SESSION_LINK_PARAMS,
+  isSessionLinkExpiry,
+  isSessionLinkId,
+  isSessionLinkScope,
+  isSessionLinkSignature,
+  nginxRemoteAddr,
+  sessionLinkCovers,
+  type SessionLinkFields,
+} from './session-link-format.js';

@@ -16,6 +16,8 @@
  * rewriter's metrics.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { RawAnswer } from '../../core/http/raw-front.js';
+import type { RawRequest } from '../../core/http/raw-request.js';
 import { BoundedCache } from '../origin/index.js';
 
 export interface HotAnswer {
@@ -33,6 +35,26 @@ export interface HotAnswer {
   headersAt: (now: number) => OutgoingHttpHeaders;
   /** Called once per answer served from here (metrics). */
   onServe: () => void;
+  /**
+   * Per-viewer answers (access control): the viewer's own answer made from the held
+   * one, or a refusal, decided per request. Absent: every viewer gets `body`.
+   */
+  personalize?: (request: ViewerRequest) => PersonalAnswer;
+}
+
+export interface ViewerRequest {
+  /** The raw request target, `/path?query`. */
+  target: string;
+  clientIp: string | undefined;
+  now: number;
+}
+
+export interface PersonalAnswer {
+  status: 200 | 403 | 410;
+  body: string;
+  bodyBytes: number;
+  /** Replaces the held answer's headers (a refusal's own). */
+  headers?: OutgoingHttpHeaders;
 }
 
 export interface HotAnswersOptions {
@@ -103,6 +125,22 @@ export class HotAnswers {
     if (until > now) this.answers.set(key, answer, until);
   }
 
+  /** The held answer to a request read by the raw front (core/http/raw-front.ts), if any: it writes it in one go. */
+  answerRaw(request: RawRequest, now: number): RawAnswer | undefined {
+    const answer = this.answers.get(this.key(request.target, request.headers[this.options.varyHeader]), now);
+    if (answer === undefined) return undefined;
+    answer.onServe();
+    if (answer.personalize === undefined)
+      return { status: 200, headers: answer.headersAt(now), body: answer.body, bodyBytes: answer.bodyBytes };
+    const personal = answer.personalize({ target: request.target, clientIp: request.remoteAddress, now });
+    return {
+      status: personal.status,
+      headers: personal.headers ?? answer.headersAt(now),
+      body: personal.body,
+      bodyBytes: personal.bodyBytes,
+    };
+  }
+
   /** Answers a GET or HEAD from a held answer; false when there is none (the app answers). */
   tryServe(request: IncomingMessage, response: ServerResponse): boolean {
     const method = request.method;
@@ -111,11 +149,12 @@ export class HotAnswers {
     const now = this.options.now();
     const answer = this.answers.get(this.key(request.url, Array.isArray(vary) ? vary.join(', ') : vary), now);
     if (answer === undefined) return false;
-    const headers = answer.headersAt(now);
-    headers['content-length'] = answer.bodyBytes;
-    response.writeHead(200, headers);
+    const personal = answer.personalize?.({ target: request.url, clientIp: request.socket?.remoteAddress, now });
+    const headers = personal?.headers ?? answer.headersAt(now);
+    headers['content-length'] = personal?.bodyBytes ?? answer.bodyBytes;
+    response.writeHead(personal?.status ?? 200, headers);
     if (method === 'HEAD') response.end();
-    else response.end(answer.body, 'utf8');
+    else response.end(personal?.body ?? answer.body, 'utf8');
     answer.onServe();
     return true;
   }

@@ -13,7 +13,14 @@
 import type { Logger } from '../../core/logger.js';
 import type { RewriterConfig, RewriterSigning } from '../config.js';
 import { BoundedCache, viewerCacheControl, type FetchedPlaylist, type OriginFailureCode, type PlaylistFetcher } from '../origin/index.js';
-import { addBackupPathways, rewritePlaylist, type PlaylistFacts } from '../playlist/index.js';
+import {
+  addBackupPathways,
+  fillUriTemplate,
+  prepareUriTemplate,
+  rewritePlaylist,
+  type PlaylistFacts,
+  type UriTemplate,
+} from '../playlist/index.js';
 import {
   BASE_PATHWAY_ID,
   createUriMapper,
@@ -56,6 +63,8 @@ export type PlaylistReply =
   | {
       ok: true;
       text: string;
+      /** The text with `query` added to every URI (a viewer's session), from a template prepared once per rewrite. */
+      fill: (query: string) => string;
       /** What the headers depend on, kept so the hot path can build them again later (Age grows). */
       head: PlaylistHead;
       /** The headers now, from deps.headers. */
@@ -84,6 +93,8 @@ export interface PlaylistResponderDeps {
 interface Rewritten {
   text: string;
   facts: PlaylistFacts;
+  /** Prepared on the first per-viewer answer. */
+  template?: UriTemplate;
 }
 
 const failureStatus: Record<OriginFailureCode, { status: 404 | 502 | 504; outcome: RequestOutcome }> = {
@@ -212,7 +223,9 @@ export function createPlaylistResponder(deps: PlaylistResponderDeps): (request: 
       originAgeSec: playlist.originAgeSec,
     };
     const outcome = fallbackReason === undefined ? 'ok' : 'fallback';
-    return { ok: true, text: rewritten.text, head, headers: deps.headers(head, now), outcome, freshUntil: playlist.freshUntil };
+    const shared = rewritten;
+    const fill = (query: string) => fillUriTemplate((shared.template ??= prepareUriTemplate(shared.text)), query);
+    return { ok: true, text: rewritten.text, fill, head, headers: deps.headers(head, now), outcome, freshUntil: playlist.freshUntil };
   };
 }
 

@@ -18,6 +18,7 @@ import { mountServiceRoutes, type ReadinessCheck } from '../../core/http/service
 import type { Logger } from '../../core/logger.js';
 import { createMetricsRegistry } from '../../core/metrics.js';
 import { objectKeyFromRawPath } from '../../origin-store/index.js';
+import type { AccessConfig } from '../access/index.js';
 import type { RewriterConfig, RewriterSigning } from '../config.js';
 import { PlaylistFetcher } from '../origin/index.js';
 import {
@@ -48,6 +49,9 @@ import {
   type PlayerName,
 } from './request-params.js';
 import { createRewriterMetrics, type RequestKind, type RequestOutcome } from './rewriter-metrics.js';
+import { createViewerAccess, type ViewerAccessCheck } from './viewer-access.js';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { PersonalAnswer, ViewerRequest } from './hot-answers.js';
 
 export interface RewriterAppOptions {
   /** The parsed `rewriter` configuration section. */
@@ -66,6 +70,10 @@ export interface RewriterAppOptions {
    * (startRewriter passes one). Only requests that came through Node's HTTP server are kept.
    */
   hotAnswers?: HotAnswers;
+  /** Viewer access control (the `access` section); off when absent or not enabled. */
+  access?: AccessConfig;
+  /** What `/metrics` answers. @defaultValue the registry's metrics (a worker of a cluster passes the workers' sum) */
+  metricsText?: () => Promise<string>;
 }
 
 export const HLS_SCRIPT_PATH = '/.hlscdn/hls.min.js';
@@ -129,6 +137,7 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
     logger,
     now,
   });
+  const viewerAccess = options.access === undefined ? undefined : createViewerAccess(options.access);
   const currentFleet = () => fleetState(options.fleet.snapshot(), { maxSnapshotAgeMs: config.maxSnapshotAgeMs });
   const count = (kind: RequestKind, mode: string, outcome: RequestOutcome) => metrics.requests.inc({ kind, mode, outcome });
 
@@ -136,7 +145,7 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
   app.onError(handleHttpError(logger));
   app.use('*', requestObservability({ registry, logger }));
   app.use('*', corsHeaders(cors));
-  mountServiceRoutes(app, { registry, checks: readinessChecks(options) });
+  mountServiceRoutes(app, { registry, checks: readinessChecks(options), metricsText: options.metricsText });
 
   const playerScripts = new Map<PlayerName, Promise<Buffer | undefined>>();
   const playerScript = (player: PlayerName) => {
@@ -224,14 +233,27 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
       return redirect(c, { path, search, zone, mode: mode.value.mode, backup: backup.value, avoidHost: avoid.value });
     }
 
+    const admitted = viewerAccess?.({
+      path,
+      params,
+      search: search.replace(/^\?/, ''),
+      clientIp: c.env?.incoming?.socket?.remoteAddress,
+      nowMs: now(),
+    });
+    if (admitted !== undefined && !admitted.ok) {
+      count('playlist', mode.value.mode, 'forbidden');
+      return fail(c, admitted.error.status, admitted.error.code, admitted.error.message);
+    }
     const reply = await respondPlaylist({ path, params, mode: mode.value, zone });
     count('playlist', mode.value.mode, reply.outcome);
     if (!reply.ok) return fail(c, reply.status, reply.code, reply.message);
-    const bodyBytes = Buffer.byteLength(reply.text, 'utf8');
-    rememberHot(c, reply, mode.value.mode, bodyBytes);
+    rememberHot(c, reply, mode.value.mode, Buffer.byteLength(reply.text, 'utf8'));
+    // A viewer's own answer (its session in every URI) is not for shared caches.
+    const text = admitted === undefined ? reply.text : reply.fill(admitted.value);
+    const headers = admitted === undefined ? reply.headers : privateCache(reply.headers);
     // The reply's Vary and CORS headers replace the middleware's with the same values plus the zone header.
     // Content-Length explicitly: a HEAD answered here (not by the hot path) would otherwise go without it.
-    return c.body(reply.text, 200, { ...reply.headers, 'content-length': String(bodyBytes) });
+    return c.body(text, 200, { ...headers, 'content-length': String(Buffer.byteLength(text, 'utf8')) });
   });
 
   app.all('*', (c) => {
@@ -257,6 +279,7 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
           requests.inc();
           fallbacks?.inc();
         },
+        ...(viewerAccess !== undefined && { personalize: personalizer(viewerAccess, reply, (at) => playlistHeaders(head, at)) }),
       },
       reply.freshUntil,
     );
@@ -298,6 +321,39 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
   }
 
   return app;
+}
+
+/** Headers of a per-viewer answer: not for shared caches. */
+function privateCache<T extends Record<string, string> | OutgoingHttpHeaders>(headers: T): T {
+  const name = Object.keys(headers).find((key) => key.toLowerCase() === 'cache-control');
+  const value = name === undefined ? undefined : headers[name];
+  return typeof value === 'string' ? { ...headers, [name!]: value.replace(/\bpublic\b/, 'private') } : headers;
+}
+
+/** The hot path's per-viewer answer: the same check as the app's, then the held rewrite filled with the viewer's session. */
+function personalizer(
+  check: ViewerAccessCheck,
+  reply: { fill: (query: string) => string },
+  headersAt: (at: number) => OutgoingHttpHeaders,
+): (viewer: ViewerRequest) => PersonalAnswer {
+  return (viewer) => {
+    const mark = viewer.target.indexOf('?');
+    const search = mark === -1 ? '' : viewer.target.slice(mark + 1);
+    const admitted = check({
+      path: mark === -1 ? viewer.target : viewer.target.slice(0, mark),
+      params: new URLSearchParams(search),
+      search,
+      clientIp: viewer.clientIp,
+      nowMs: viewer.now,
+    });
+    if (!admitted.ok) {
+      const body = JSON.stringify(errorBody(admitted.error.code, admitted.error.message));
+      const headers = { 'content-type': 'application/json', 'cache-control': 'no-store', 'access-control-allow-origin': '*' };
+      return { status: admitted.error.status, body, bodyBytes: Buffer.byteLength(body), headers };
+    }
+    const body = reply.fill(admitted.value);
+    return { status: 200, body, bodyBytes: Buffer.byteLength(body), headers: privateCache(headersAt(viewer.now)) };
+  };
 }
 
 /** A player's script from node_modules, or undefined when that package is not installed. */

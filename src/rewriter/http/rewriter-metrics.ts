@@ -6,7 +6,8 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 export type RequestKind = 'playlist' | 'redirect' | 'steering';
-export type RequestOutcome = 'ok' | 'fallback' | 'bad-request' | 'not-found' | 'upstream-error' | 'timeout' | 'invalid-playlist';
+export type RequestOutcome =
+  'ok' | 'fallback' | 'bad-request' | 'forbidden' | 'not-found' | 'upstream-error' | 'timeout' | 'invalid-playlist';
 
 export interface RewriterMetrics {
   requests: Counter<'kind' | 'mode' | 'outcome'>;

@@ -7,9 +7,11 @@
 import type { Registry } from 'prom-client';
 import type { Logger } from '../../core/logger.js';
 import { createMetricsRegistry } from '../../core/metrics.js';
+import { clusterMetricsSource, isServiceWorker } from '../../core/process/index.js';
 import { LeaderLease } from '../../core/redis/index.js';
 import { EdgeProber } from '../../edge-health/index.js';
 import { EdgeRegistryView, EdgeRegistryWriter, registryKeys, type RegistryRedisOptions } from '../../edge-registry/index.js';
+import type { AccessConfig } from '../access/index.js';
 import type { RewriterConfig, RewriterSigning } from '../config.js';
 import type { FleetSource } from '../targeting/index.js';
 import { HotAnswers } from './hot-answers.js';
@@ -34,6 +36,8 @@ export interface StartRewriterOptions {
   signing: RewriterSigning;
   registry: RewriterFleetOptions;
   logger: Logger;
+  /** The `access` section: viewer tokens and sessions (docs/access-tokens.md). */
+  access?: AccessConfig;
 }
 
 export interface RunningRewriter {
@@ -73,11 +77,26 @@ export async function startRewriter(options: StartRewriterOptions): Promise<Runn
   }
   try {
     const hotAnswers = new HotAnswers({ varyHeader: rewriter.zoneHeader, now: Date.now });
-    const app = createRewriterApp({ config: rewriter, signing: options.signing, fleet, logger, registry: metrics, hotAnswers });
+    const accessOn = options.access?.enabled === true;
+    const app = createRewriterApp({
+      config: rewriter,
+      // With access control the session query is the edges' signature: per-URL md5 links would be refused.
+      signing: accessOn ? { ttlSec: options.signing.ttlSec } : options.signing,
+      ...(accessOn && { access: options.access }),
+      fleet,
+      logger,
+      registry: metrics,
+      hotAnswers,
+      // A worker of `--workers n` answers /metrics with every worker's figures summed.
+      ...(isServiceWorker() && { metricsText: clusterMetricsSource(metrics) }),
+    });
     const server = await startHttpServer(app, {
       host: rewriter.host,
       port: rewriter.port,
-      fastPath: (req, res) => hotAnswers.tryServe(req, res),
+      // Playlists are read and answered on the socket; everything else still reaches Hono.
+      ...(rewriter.rawHttpFront
+        ? { rawFastPath: (request, now) => hotAnswers.answerRaw(request, now) }
+        : { fastPath: (req, res) => hotAnswers.tryServe(req, res) }),
     });
     logger.info(
       { url: server.url, origin: rewriter.originUrl, mode: rewriter.mode, signed: options.signing.secret !== undefined },

@@ -11,3 +11,4 @@ export type { PlaylistKind, PlaylistLimits, RewriteContext, RewriteResult, Steer
 export type { PlaylistError, PlaylistErrorCode, Result } from './errors.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES } from './read-playlist.js';
 export { isPlaylistRole } from './uri-attributes.js';
+export { fillUriTemplate, prepareUriTemplate, type UriTemplate } from './uri-template.js';
