@@ -15,9 +15,12 @@ export const freePortsEnv = {
   HLSCDN_TRANSCODER_API_PORT: '0',
 };
 
-export async function startTestStack(name: string, options: { edges?: number } = {}): Promise<{ stack: LocalStack; dir: string }> {
+export async function startTestStack(
+  name: string,
+  options: { edges?: number; /** More configuration, as environment variables. */ env?: Record<string, string> } = {},
+): Promise<{ stack: LocalStack; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), `hlscdn-${name}-`));
-  const config = loadConfig({ env: { ...freePortsEnv, HLSCDN_STORE_URL: `file:${join(dir, 'store')}` } });
+  const config = loadConfig({ env: { ...freePortsEnv, HLSCDN_STORE_URL: `file:${join(dir, 'store')}`, ...options.env } });
   const stack = await startLocalStack({
     config,
     logger: silentLogger(),
