@@ -175,7 +175,7 @@ async function peakRss<T>(pids: number[], during: Promise<T>): Promise<{ result:
 
 interface WorkerRun {
   workers: number;
-  rows: Array<{ workload: (typeof WORKLOADS)[number]; nginx: LoadResult; rewriter: LoadResult; rounds: string[] }>;
+  rows: Array<{ workload: (typeof WORKLOADS)[number]; nginx: LoadResult; rewriter: LoadResult; rounds: string[]; peakRssMiB: number }>;
   peakRssMiB: number[];
 }
 
@@ -288,17 +288,25 @@ export async function run(options: RewriterBenchOptions = {}): Promise<BenchResu
           const nginxRounds: LoadResult[] = [];
           const rewriterRounds: LoadResult[] = [];
           const lines: string[] = [];
+          let workloadPeak = 0;
           for (let round = 1; round <= rounds; round++) {
             nginxRounds.push(await load(nginxTarget, workload.id, duration));
             const token = workload.id === 'per-viewer-token';
             const sampled = await peakRss(token ? guardedPids : pids, load(token ? guardedTarget : rewriterTarget, workload.id, duration));
             rewriterRounds.push(sampled.result);
             sampled.peakMiB.forEach((v, i) => (workerRun.peakRssMiB[i] = Math.max(workerRun.peakRssMiB[i]!, v)));
+            workloadPeak = Math.max(workloadPeak, ...sampled.peakMiB);
             const line = `${workers} worker(s), ${workload.label}, round ${round}: nginx ${Math.round(nginxRounds.at(-1)!.requestsPerSec)} req/s, rewriter ${Math.round(rewriterRounds.at(-1)!.requestsPerSec)} req/s`;
             console.log(line);
             lines.push(line);
           }
-          workerRun.rows.push({ workload, nginx: median(nginxRounds), rewriter: median(rewriterRounds), rounds: lines });
+          workerRun.rows.push({
+            workload,
+            nginx: median(nginxRounds),
+            rewriter: median(rewriterRounds),
+            rounds: lines,
+            peakRssMiB: workloadPeak,
+          });
         }
         runs.push(workerRun);
       } finally {
@@ -331,7 +339,16 @@ export async function run(options: RewriterBenchOptions = {}): Promise<BenchResu
         '```',
         '',
         ...table(
-          ['workers', 'workload', 'nginx req/s', 'rewriter req/s', 'rewriter / nginx', 'p99 nginx / rewriter', 'failures'],
+          [
+            'workers',
+            'workload',
+            'nginx req/s',
+            'rewriter req/s',
+            'rewriter / nginx',
+            'p99 nginx / rewriter',
+            'peak RSS / worker',
+            'failures',
+          ],
           runs.flatMap((r) =>
             r.rows.map((row) => [
               r.workers,
@@ -340,6 +357,7 @@ export async function run(options: RewriterBenchOptions = {}): Promise<BenchResu
               Math.round(row.rewriter.requestsPerSec),
               fmt(row.rewriter.requestsPerSec / row.nginx.requestsPerSec),
               `${fmt(row.nginx.p99Ms, 1)} / ${fmt(row.rewriter.p99Ms, 1)} ms`,
+              `${row.peakRssMiB.toFixed(0)} MiB`,
               row.nginx.failures + row.rewriter.failures,
             ]),
           ),

@@ -7,6 +7,7 @@ import { edgesCommand } from './commands/edges-command.js';
 import { originCommand } from './commands/origin-command.js';
 import { rewriterCommand } from './commands/rewriter-command.js';
 import { tasksCommand } from './commands/tasks-command.js';
+import { tokenCommand } from './commands/token-command.js';
 import { transcodeCommand } from './commands/transcode-command.js';
 import { upCommand } from './commands/up-command.js';
 import { workerCommand } from './commands/worker-command.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   program.addCommand(edgeCommand());
   program.addCommand(edgesCommand());
   program.addCommand(autoscalerCommand());
+  program.addCommand(tokenCommand());
   program.addCommand(configCommand());
   return program;
 }

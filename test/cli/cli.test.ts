@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { hlscdnCommand } from '../../src/core/process/index.js';
 import { formatEdgeTable, withHealth } from '../../src/cli/commands/edges-command.js';
 import { edgeRecord } from '../../src/edge-registry/test-support/records.js';
+import { verifyViewerToken } from '../../src/rewriter/index.js';
 
 const run = promisify(execFile);
 const cli = hlscdnCommand();
@@ -26,7 +27,7 @@ describe('hlscdn CLI', () => {
   it('lists its commands in --help', async () => {
     const { code, stdout } = await hlscdn(['--help']);
     expect(code).toBe(0);
-    for (const command of ['up', 'origin', 'transcode', 'worker', 'tasks', 'rewriter', 'edge', 'edges', 'autoscaler', 'config'])
+    for (const command of ['up', 'origin', 'transcode', 'worker', 'tasks', 'rewriter', 'edge', 'edges', 'autoscaler', 'token', 'config'])
       expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 
@@ -56,6 +57,19 @@ describe('hlscdn CLI', () => {
     const { code, stderr } = await hlscdn(['edges', 'list']);
     expect(code).toBe(2);
     expect(stderr).toContain('set REDIS_URL');
+  });
+
+  it('mints a viewer token the rewriter accepts for that stream only, and asks for the secret when it has none', async () => {
+    const secret = 'cli-access-secret-0123456789';
+    const { code, stdout } = await hlscdn(['token', '--path', '/live/', '--ttl', '60'], { HLSCDN_ACCESS_SECRET: secret });
+    expect(code).toBe(0);
+    const nowSec = Math.floor(Date.now() / 1000);
+    const check = (requestPath: string) => verifyViewerToken(stdout.trim(), { secret, nowSec, requestPath });
+    expect(check('/live/master.m3u8').ok).toBe(true);
+    expect(check('/other/master.m3u8').ok).toBe(false);
+    const missing = await hlscdn(['token', '--path', '/live/']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('HLSCDN_ACCESS_SECRET');
   });
 
   it('lists the environment variables it reads', async () => {

@@ -1,10 +1,12 @@
 /** `hlscdn rewriter`: the viewer-facing playlist rewriter, balancing segments over the live edges of the registry. */
+import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { isServiceWorker, resolveWorkerCount, startServiceCluster, type WorkerCount } from '../../core/process/index.js';
+import { resolveWorkerCount, startServiceCluster, type WorkerCount } from '../../core/process/index.js';
 import { redisOptionsFromConfig } from '../../core/redis/index.js';
-import { REWRITER_MODES, startRewriter, type RewriterConfig } from '../../rewriter/index.js';
+import { REWRITER_MODES, type RewriterConfig } from '../../rewriter/index.js';
 import { cliContext, definedOnly, parsePort } from '../cli-context.js';
 import { requireRedis } from '../require-redis.js';
+import { REWRITER_WORKER_ENV, type RewriterWorkerInput } from '../rewriter-worker-input.js';
 import { runService } from '../service-runner.js';
 
 interface RewriterFlags {
@@ -55,28 +57,28 @@ export function rewriterCommand(): Command {
         const rewriter = config.rewriter;
         const redis = requireRedis(config.redis);
         const workers = resolveWorkerCount(rewriter.workers);
-        if (!isServiceWorker()) {
-          // As nginx's master: the primary only supervises (restarts a worker that dies); every worker runs
-          // this same command and serves.
-          const cluster = scope.add(await startServiceCluster({ workers, logger, workerExecArgv: workerHeapFlags() }));
-          console.log(
-            `rewriter serving playlists from ${rewriter.originUrl} at http://${rewriter.host}:${cluster.port} with ${workers} workers (mode ${rewriter.mode})`,
-          );
-          return;
-        }
-        const running = scope.add(
-          await startRewriter({
-            rewriter,
-            signing: config.signing,
-            access: config.access,
-            registry: { redis: redisOptionsFromConfig(redis), keyPrefix: redis.keyPrefix, ttlMs: config.edge.ttlMs },
+        const options: RewriterWorkerInput['options'] = {
+          rewriter,
+          signing: config.signing,
+          access: config.access,
+          registry: { redis: redisOptionsFromConfig(redis), keyPrefix: redis.keyPrefix, ttlMs: config.edge.ttlMs },
+        };
+        // As nginx's master: this process only supervises (restarts a worker that dies); the workers serve,
+        // running a program that loads the rewriter alone, with the configuration read here.
+        const input: RewriterWorkerInput = { logLevel: config.log.level, options };
+        const cluster = scope.add(
+          await startServiceCluster({
+            workers,
             logger,
+            workerExecArgv: workerHeapFlags(),
+            exec: fileURLToPath(new URL('../rewriter-worker.js', import.meta.url)),
+            env: { [REWRITER_WORKER_ENV]: JSON.stringify(input) },
           }),
         );
-        if (!isServiceWorker())
-          console.log(
-            `rewriter serving playlists from ${rewriter.originUrl} at ${running.url} (mode ${rewriter.mode}; player: ${running.url}/play/<path>.m3u8)`,
-          );
+        const url = `http://${rewriter.host.includes(':') ? `[${rewriter.host}]` : rewriter.host}:${cluster.port}`;
+        console.log(
+          `rewriter serving playlists from ${rewriter.originUrl} at ${url} with ${workers} worker(s) (mode ${rewriter.mode}; player: ${url}/play/<path>.m3u8)`,
+        );
       });
     });
 }

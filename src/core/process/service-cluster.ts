@@ -35,6 +35,10 @@ export interface ServiceClusterOptions {
   closeTimeoutMs?: number;
   /** Node flags for the workers, after the primary's own (e.g. heap sizing). @defaultValue [] */
   workerExecArgv?: readonly string[];
+  /** The program workers run. @defaultValue this process's own script (same argv) */
+  exec?: string;
+  /** Extra environment of every worker (what the primary resolved for them). */
+  env?: Record<string, string>;
 }
 
 export interface RunningServiceCluster {
@@ -69,7 +73,7 @@ export async function startServiceCluster(options: ServiceClusterOptions): Promi
   let port = 0;
 
   const fork = (slot: number): Worker => {
-    const worker = cluster.fork({ HLSCDN_WORKER_SLOT: String(slot) });
+    const worker = cluster.fork({ ...options.env, HLSCDN_WORKER_SLOT: String(slot) });
     worker.on('message', (message: MetricsMessage) => {
       if (message?.type !== METRICS_REQUEST) return;
       void aggregator.clusterMetrics().then(
@@ -94,9 +98,10 @@ export async function startServiceCluster(options: ServiceClusterOptions): Promi
     return worker;
   };
 
-  if (options.workerExecArgv !== undefined && options.workerExecArgv.length > 0) {
-    cluster.setupPrimary({ execArgv: [...process.execArgv, ...options.workerExecArgv] });
-  }
+  cluster.setupPrimary({
+    execArgv: [...process.execArgv, ...(options.workerExecArgv ?? [])],
+    ...(options.exec !== undefined && { exec: options.exec }),
+  });
   const first = Array.from({ length: options.workers }, (_, slot) => ({ slot, worker: fork(slot) }));
   const close = async () => {
     closing = true;

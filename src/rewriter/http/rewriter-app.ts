@@ -17,7 +17,7 @@ import { requestObservability } from '../../core/http/request-metrics.js';
 import { mountServiceRoutes, type ReadinessCheck } from '../../core/http/service-routes.js';
 import type { Logger } from '../../core/logger.js';
 import { createMetricsRegistry } from '../../core/metrics.js';
-import { objectKeyFromRawPath } from '../../origin-store/index.js';
+import { objectKeyFromRawPath } from '../../core/object-key-from-path.js';
 import type { AccessConfig } from '../access/index.js';
 import type { RewriterConfig, RewriterSigning } from '../config.js';
 import { PlaylistFetcher } from '../origin/index.js';
