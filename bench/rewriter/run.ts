@@ -371,7 +371,8 @@ export async function run(options: RewriterBenchOptions = {}): Promise<BenchResu
       ratios,
       notes: [
         "The rewriter answers a playlist it built in the last 100 ms straight from its socket handler, keyed by the canonical request (path, hlscdn_* and _HLS_* parameters, zone), so viewers' own query strings share one answer (`src/rewriter/http/hot-answers.ts`). With `--workers n`, node:cluster forks n workers sharing the port (src/core/process/service-cluster.ts); the primary accepts connections and hands them out, which costs nothing once connections are kept alive, as wrk's are.",
-        'wrk shares the 2 cores with the server under test; it does for nginx too, in the same run, so the ratio holds what each costs per request.',
+        'wrk shares the 2 cores with the server under test; it does for nginx too, in the same run, so the ratio holds what each costs per request. Earlier figures of this section (0.95 of nginx, 2026-11-21) came from autocannon inside the benchmark process, which was the bottleneck for both targets and flattered the ratio.',
+        'nginx answers with the 578-byte packager playlist; the rewriter with the rewritten one (about 1 KiB, absolute signed URLs; about 2 KiB with a session query in every URI), so it also writes 2-4 times the bytes per answer.',
       ],
       ...(failed > 0 && { problems: [`${failed} workloads had non-2xx answers or socket errors`] }),
       startedAt,
