@@ -12,3 +12,4 @@ export type { PlaylistError, PlaylistErrorCode, Result } from './errors.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES } from './read-playlist.js';
 export { isPlaylistRole } from './uri-attributes.js';
 export { fillUriTemplate, prepareUriTemplate, type UriTemplate } from './uri-template.js';
+export { checkLowLatencyPlaylist, type LowLatencyFinding, type LowLatencyRule, type LowLatencyRuleOptions } from './low-latency-rules.js';
