@@ -18,6 +18,7 @@ import {
   type AccessProblem,
 } from '../access/index.js';
 import { SESSION_LINK_PARAMS } from '../../edge/index.js';
+import { BoundedCache } from '../origin/index.js';
 
 export interface ViewerAccessRequest {
   /** The request path as sent (percent-encoded). */
@@ -32,11 +33,19 @@ export interface ViewerAccessRequest {
 /** The session query of an admitted request, or why it is refused. */
 export type ViewerAccessCheck = (request: ViewerAccessRequest) => Result<string, AccessProblem>;
 
+/** Sessions verified on a path, remembered so a viewer's reloads skip the signature check. @defaultValue 100_000 */
+const VERIFIED_SESSIONS = 100_000;
+
 /** The check for `config`, or undefined when access control is off. */
-export function createViewerAccess(config: AccessConfig): ViewerAccessCheck | undefined {
+export function createViewerAccess(config: AccessConfig, options: { verifiedSessions?: number } = {}): ViewerAccessCheck | undefined {
   const secret = config.secret;
   if (!config.enabled || secret === undefined) return undefined;
   const tokenSecrets = [secret, ...config.previousSecrets];
+  // Keyed by path and the exact session pairs (signature included): a hit is the same signed session on the
+  // same path, so only what changes with the request (the client address) and the clock are checked again.
+  const verified = new BoundedCache<string, { exp: number; ip: string | undefined }>({
+    maxEntries: options.verifiedSessions ?? VERIFIED_SESSIONS,
+  });
   return (request) => {
     const nowSec = Math.floor(request.nowMs / 1000);
     const clientIp = stripMappedIpv4(request.clientIp);
@@ -45,9 +54,16 @@ export function createViewerAccess(config: AccessConfig): ViewerAccessCheck | un
       return err({ code: 'missing', status: 403, message: `this stream needs a viewer token: add ?${config.tokenParam}=<token>` });
     }
     if (token === null) {
+      const pairs = sessionPairs(request.search);
+      const key = `${request.path}\n${pairs}`;
+      const known = verified.get(key, request.nowMs);
+      if (known !== undefined && known.exp >= nowSec && (known.ip === undefined || known.ip === clientIp)) return ok(pairs);
       const session = verifySessionQuery(request.params, { secret, nowSec, requestPath: request.path, clientIp });
+      if (!session.ok) return session;
+      // Good through its exp second, as nginx counts it.
+      verified.set(key, { exp: session.value.exp, ip: session.value.ip }, (session.value.exp + 1) * 1000);
       // Verified: the viewer's own pairs go on as sent (no second signature to compute per reload).
-      return session.ok ? ok(sessionPairs(request.search)) : session;
+      return ok(pairs);
     }
     const viewer = verifyViewerToken(token, { secret: tokenSecrets, nowSec, requestPath: request.path, clientIp });
     if (!viewer.ok) return err(viewer.error);
