@@ -13,7 +13,7 @@ import type { LocalStack } from '../../src/local-stack/index.js';
 import { mintViewerToken } from '../../src/rewriter/index.js';
 import { launchChromium } from '../support/browser.js';
 import { startTestStack } from '../support/local-stack-fixture.js';
-import { playerState, playFor, stallTracker } from '../support/player-state.js';
+import { playFor, stallTracker, waitForPlayback } from '../support/player-state.js';
 
 const SECRET = 'e2e-access-secret-0123456789';
 let stack: LocalStack;
@@ -55,7 +55,7 @@ describe('viewer access tokens through the stack', () => {
     const page = await browser.newPage();
     await page.addInitScript(stallTracker);
     await page.goto(`${stack.playerUrl}?hlscdn_mode=absolute&token=${tokenFor(scope)}`);
-    await waitUntil(async () => (await playerState(page)).currentTime > 0, { timeoutMs: 30_000, intervalMs: 250, what: 'playback' });
+    await waitForPlayback(page, 'playback with a token');
     const state = await playFor(page, 6, 'six seconds with a token');
     expect(state.fatal).toBeNull();
     const edgeIds = new Set((await stack.edges()).map((e) => e.id));

@@ -17,7 +17,7 @@ import type { LocalStack } from '../../src/local-stack/index.js';
 import { launchChromium } from '../support/browser.js';
 import { EDGE_FAULTS, edgeProcesses, injectFault, type EdgeFault } from '../support/edge-faults.js';
 import { startTestStack } from '../support/local-stack-fixture.js';
-import { longestStallMs, playerState, playFor, resetStalls, stallTracker } from '../support/player-state.js';
+import { longestStallMs, playFor, resetStalls, stallTracker, waitForPlayback } from '../support/player-state.js';
 
 /** Each player page: which player, in which mode. */
 const PLAYERS = [
@@ -56,16 +56,11 @@ beforeAll(async () => {
     await page.goto(`${stack.playerUrl}?hlscdn_mode=${p.mode}&hlscdn_player=${p.player}`);
     players.set(label(p), page);
   }
-  for (const [name, page] of players) {
-    await waitUntil(async () => (await playerState(page)).currentTime > 0, {
-      timeoutMs: 30_000,
-      intervalMs: 250,
-      what: `${name} playback`,
-    });
-  }
+  // Five players starting at once on two cores, beside other test files: a generous start.
+  for (const [name, page] of players) await waitForPlayback(page, `${name} playback`);
   // Past the start: every player has built its buffer.
   for (const [name, page] of players) await playFor(page, 4, `${name}: first seconds`);
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -18,6 +18,8 @@ export interface PlayerState {
   longestStallMs: number;
   /** How long the current stall has lasted; 0 while playing. */
   stalledNowMs: number;
+  /** The page's status line ("loading", "playing", "fatal error: ..."). */
+  status: string;
 }
 
 /** Add with page.addInitScript before the page loads. */
@@ -42,11 +44,29 @@ const readPlayerState = `(() => {
     loadErrors: stats.loadErrors || 0,
     longestStallMs: stalls.longest,
     stalledNowMs: stalls.since === null ? 0 : performance.now() - stalls.since,
+    status: (document.getElementById('status') || {}).textContent || '',
   };
 })()`;
 
 export function playerState(page: Page): Promise<PlayerState> {
   return page.evaluate<PlayerState>(readPlayerState);
+}
+
+/**
+ * Waits until the page plays (its position moves past 0). While it does not,
+ * the page's status, error and segment count are the reason a timeout gives.
+ */
+export async function waitForPlayback(page: Page, what: string, timeoutMs = 60_000): Promise<void> {
+  await waitUntil(
+    async () => {
+      const state = await playerState(page);
+      if (state.currentTime > 0) return true;
+      throw new Error(
+        `status "${state.status}", fatal ${state.fatal ?? 'none'}, load errors ${state.loadErrors}, segments ${JSON.stringify(state.perEdge)}`,
+      );
+    },
+    { timeoutMs, intervalMs: 250, what },
+  );
 }
 
 /** Starts a new measuring window: the longest stall is counted from now. */
