@@ -48,7 +48,7 @@ export async function startControlService(options: ControlServiceOptions): Promi
   let queue: TaskQueue | undefined;
   try {
     await waitForReady(redis, { what: 'the transcoder control API' });
-    queue = new TaskQueue({ redis: options.redis, keys, queueName: options.transcoder.worker.queueName });
+    queue = new TaskQueue({ redis: options.redis, keys, queueName: options.transcoder.worker.queueName, logger });
     const control = new TaskControl({ tasks: new TaskStore({ redis, keys }), queue });
     const registry = options.registry ?? createMetricsRegistry({ service: 'transcoder-api' });
     const srs = options.transcoder.hooks.srs;

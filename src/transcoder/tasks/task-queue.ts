@@ -6,6 +6,8 @@
 import { Queue } from 'bullmq';
 import type { ConnectionOptions } from 'bullmq';
 import { redisOptionsFor, type RedisConnectionOptions } from '../../core/redis/index.js';
+import { errorMessage } from '../../core/errors.js';
+import { silentLogger, type Logger } from '../../core/logger.js';
 import type { TaskKeys } from './task-keys.js';
 
 /** Where the task system's Redis is (with Sentinel and TLS settings, as every hlscdn service takes them). */
@@ -105,7 +107,12 @@ export interface TaskQueueOptions {
   readonly queueName?: string;
   /** Longest wait for a graceful close before the connection is cut (Redis gone). @defaultValue 2_000 */
   readonly closeTimeoutMs?: number;
+  /** Where connection trouble is reported (once per outage, not per reconnect attempt). @defaultValue silent */
+  readonly logger?: Logger;
 }
+
+/** One warning per this long while Redis stays away. */
+const OUTAGE_REPORT_INTERVAL_MS = 30_000;
 
 export class TaskQueue {
   private readonly queue: Queue<TaskJobData>;
@@ -117,6 +124,15 @@ export class TaskQueue {
     this.queue = new Queue<TaskJobData>(options.queueName ?? 'transcode', {
       connection: bullConnection(options.redis, 'hlscdn-transcoder-queue'),
       prefix: options.keys.bullPrefix,
+    });
+    // Without a listener BullMQ prints every failed reconnect as a raw stack on stderr while Redis is away.
+    const logger = options.logger ?? silentLogger();
+    let reportedAt = Number.NEGATIVE_INFINITY;
+    this.queue.on('error', (error) => {
+      const now = Date.now();
+      if (now - reportedAt < OUTAGE_REPORT_INTERVAL_MS) return;
+      reportedAt = now;
+      logger.warn({ err: errorMessage(error) }, 'task queue cannot reach Redis; enqueueing fails until it is back');
     });
   }
 
