@@ -1,21 +1,19 @@
 /**
  * Runs the session-link checks of the rendered config in the real nginx against a
  * counting node:http origin: the signature and scope TypeScript writes (sessionLinkQuery)
- * must be what nginx's secure_link and scope maps accept, and nothing else. Spawning stays
- * local on purpose, as in edge-nginx.integration.test.ts (no shared harness).
+ * must be what nginx's secure_link and scope maps accept, and nothing else. nginx runs
+ * through the project's own harness (core/process startNginx).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort, httpProbe, startNginx, type ManagedProcess } from '../../core/process/index.js';
 import { appendSignature, sessionLinkQuery, type SessionLinkFields } from '../secure-link/index.js';
 import { renderEdgeConfig } from './render-edge-config.js';
 
-const NGINX = process.env.HLSCDN_NGINX_BIN ?? '/usr/sbin/nginx';
 // As root nginx drops workers to nobody unless told otherwise; nobody cannot use the
 // test's 0700 temp dirs.
 const USER = process.getuid?.() === 0 ? 'root' : undefined;
@@ -55,36 +53,17 @@ async function startOrigin(): Promise<Origin> {
   return { server, url: `http://127.0.0.1:${port}`, hits };
 }
 
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  probe.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => probe.once('listening', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-function runNginxTest(prefix: string, conf: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(NGINX, ['-t', '-p', prefix, '-c', conf, '-e', join(prefix, 'error.log')], (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
-  });
-}
-
 interface Edge {
   readonly prefix: string;
   readonly base: string;
-  readonly child: ChildProcess;
-  stderr: string;
+  readonly nginx: ManagedProcess;
 }
 
-/** Renders, checks (`nginx -t`) and starts an edge with session links (and per-URL signing, which they replace). */
+/** Renders and starts an edge with session links (and per-URL signing, which they replace). */
 async function startEdge(originUrl: string): Promise<Edge> {
   const prefix = await mkdtemp(join(tmpdir(), 'hlscdn-session-links-'));
-  const listenPort = await freePort();
-  const statusPort = await freePort();
+  const listenPort = await findFreePort();
+  const statusPort = await findFreePort();
   const conf = join(prefix, 'nginx.conf');
   const text = renderEdgeConfig({
     edgeId: 'edge-sessions',
@@ -99,41 +78,19 @@ async function startEdge(originUrl: string): Promise<Edge> {
     sessionLinks: { enabled: true, secret: SESSION_SECRET },
   });
   await writeFile(conf, text, { mode: 0o600 });
-
-  const check = await runNginxTest(prefix, conf);
-  if (check.code !== 0) throw new Error(`nginx -t failed:\n${check.output}`);
-
-  const child = spawn(NGINX, ['-p', prefix, '-c', conf, '-e', join(prefix, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const edge: Edge = { prefix, base: `http://127.0.0.1:${listenPort}`, child, stderr: '' };
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    edge.stderr += chunk;
+  // startNginx fails with nginx's own words when the config does not load.
+  const nginx = await startNginx({
+    name: 'nginx:session-links',
+    prefixDir: prefix,
+    configFile: conf,
+    probe: httpProbe(`http://127.0.0.1:${statusPort}/healthz`),
   });
-
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`nginx exited early:\n${edge.stderr}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${statusPort}/healthz`);
-      if (response.status === 200) return edge;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`nginx did not become ready:\n${edge.stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return { prefix, base: `http://127.0.0.1:${listenPort}`, nginx };
 }
 
-/** Graceful stop (SIGQUIT), then SIGKILL if nginx is still there after 10 s. */
 async function stopEdge(edge: Edge | undefined): Promise<void> {
   if (!edge) return;
-  const { child } = edge;
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGQUIT');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await edge.nginx.stop();
   await rm(edge.prefix, { recursive: true, force: true });
 }
 
@@ -156,7 +113,7 @@ function session(overrides: Partial<SessionLinkFields> = {}): SessionLinkFields 
   return { sid: 'viewerSession001', exp: nowSec() + 3600, scope: '/live/a/', ...overrides };
 }
 
-describe.skipIf(!existsSync(NGINX))('session links in real nginx', () => {
+describe('session links in real nginx', () => {
   let origin: Origin | undefined;
   let edge: Edge | undefined;
 
