@@ -159,7 +159,9 @@ export function createRawFront(options: RawFrontOptions): RawFront {
           if (read.kind === 'incomplete') break;
           if (read.kind === 'unsupported') return handOff();
           pending = pending.slice(read.length);
-          const request = { ...read.request, remoteAddress: socket.remoteAddress };
+          const { request } = read;
+          // A fresh object from the reader: the peer goes on it rather than into a copy per request.
+          request.remoteAddress = socket.remoteAddress;
           const close = request.close || closing;
           const at = now();
           const ready = options.answer(request, at);

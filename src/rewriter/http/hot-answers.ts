@@ -127,35 +127,35 @@ export class HotAnswers {
 
   /** The held answer to a request read by the raw front (core/http/raw-front.ts), if any: it writes it in one go. */
   answerRaw(request: RawRequest, now: number): RawAnswer | undefined {
-    const answer = this.answers.get(this.key(request.target, request.headers[this.options.varyHeader]), now);
+    return this.answer(request.target, request.headers[this.options.varyHeader], request.remoteAddress, now);
+  }
+
+  /** Answers a GET or HEAD from a held answer through Node's server; false when there is none (the app answers). */
+  tryServe(request: IncomingMessage, response: ServerResponse): boolean {
+    const method = request.method;
+    if ((method !== 'GET' && method !== 'HEAD') || request.url === undefined) return false;
+    const vary = request.headers[this.options.varyHeader];
+    const ready = this.answer(request.url, Array.isArray(vary) ? vary.join(', ') : vary, request.socket?.remoteAddress, this.options.now());
+    if (ready === undefined) return false;
+    response.writeHead(ready.status, { ...ready.headers, 'content-length': ready.bodyBytes });
+    if (method === 'HEAD') response.end();
+    else response.end(ready.body, 'utf8');
+    return true;
+  }
+
+  /** The held answer for one request, made for its viewer when the answer is per viewer; counted as served. */
+  private answer(target: string, varyValue: string | undefined, clientIp: string | undefined, now: number): RawAnswer | undefined {
+    const answer = this.answers.get(this.key(target, varyValue), now);
     if (answer === undefined) return undefined;
     answer.onServe();
     if (answer.personalize === undefined)
       return { status: 200, headers: answer.headersAt(now), body: answer.body, bodyBytes: answer.bodyBytes };
-    const personal = answer.personalize({ target: request.target, clientIp: request.remoteAddress, now });
+    const personal = answer.personalize({ target, clientIp, now });
     return {
       status: personal.status,
       headers: personal.headers ?? answer.headersAt(now),
       body: personal.body,
       bodyBytes: personal.bodyBytes,
     };
-  }
-
-  /** Answers a GET or HEAD from a held answer; false when there is none (the app answers). */
-  tryServe(request: IncomingMessage, response: ServerResponse): boolean {
-    const method = request.method;
-    if ((method !== 'GET' && method !== 'HEAD') || request.url === undefined) return false;
-    const vary = request.headers[this.options.varyHeader];
-    const now = this.options.now();
-    const answer = this.answers.get(this.key(request.url, Array.isArray(vary) ? vary.join(', ') : vary), now);
-    if (answer === undefined) return false;
-    const personal = answer.personalize?.({ target: request.url, clientIp: request.socket?.remoteAddress, now });
-    const headers = personal?.headers ?? answer.headersAt(now);
-    headers['content-length'] = personal?.bodyBytes ?? answer.bodyBytes;
-    response.writeHead(personal?.status ?? 200, headers);
-    if (method === 'HEAD') response.end();
-    else response.end(personal?.body ?? answer.body, 'utf8');
-    answer.onServe();
-    return true;
   }
 }
