@@ -30,7 +30,7 @@ import {
   relativeReference,
   type FleetSource,
 } from '../targeting/index.js';
-import { corsHeaders, type CorsHeadersOptions } from './cors-headers.js';
+import { corsHeaders, simpleCorsHeaders, type CorsHeadersOptions } from './cors-headers.js';
 import type { HotAnswers } from './hot-answers.js';
 import { createPlaylistHeaders } from './playlist-headers.js';
 import { createPlaylistResponder, STEERING_PATH, type PlaylistReply } from './playlist-responder.js';
@@ -279,7 +279,9 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
           requests.inc();
           fallbacks?.inc();
         },
-        ...(viewerAccess !== undefined && { personalize: personalizer(viewerAccess, reply, (at) => playlistHeaders(head, at)) }),
+        ...(viewerAccess !== undefined && {
+          personalize: personalizer(viewerAccess, reply, (at) => playlistHeaders(head, at), simpleCorsHeaders(cors)),
+        }),
       },
       reply.freshUntil,
     );
@@ -335,6 +337,7 @@ function personalizer(
   check: ViewerAccessCheck,
   reply: { fill: (query: string) => string },
   headersAt: (at: number) => OutgoingHttpHeaders,
+  refusalCors: Record<string, string>,
 ): (viewer: ViewerRequest) => PersonalAnswer {
   return (viewer) => {
     const mark = viewer.target.indexOf('?');
@@ -348,7 +351,7 @@ function personalizer(
     });
     if (!admitted.ok) {
       const body = JSON.stringify(errorBody(admitted.error.code, admitted.error.message));
-      const headers = { 'content-type': 'application/json', 'cache-control': 'no-store', 'access-control-allow-origin': '*' };
+      const headers = { 'content-type': 'application/json', 'cache-control': 'no-store', ...refusalCors };
       return { status: admitted.error.status, body, bodyBytes: Buffer.byteLength(body), headers };
     }
     const body = reply.fill(admitted.value);
