@@ -55,6 +55,24 @@ export const REQUEST_TIMEOUT = __ENV.REQUEST_TIMEOUT || '10s';
 export const SEGMENT_TIMEOUT = __ENV.SEGMENT_TIMEOUT || '1s';
 /** SEGMENT_TIMEOUT in ms (k6 durations such as `1s` or `500ms`, or a plain number of ms). */
 export const SEGMENT_TIMEOUT_MS = positiveDurationMs('SEGMENT_TIMEOUT', SEGMENT_TIMEOUT);
+/**
+ * Live viewers play low-latency HLS (RFC 8216bis) where the variant's playlist
+ * offers it (CAN-BLOCK-RELOAD=YES and EXT-X-PART-INF): parts, blocking reloads,
+ * preload hints. Off by default: viewers then fetch whole segments, as players
+ * without low-latency support do.
+ */
+export const LOW_LATENCY = flag('LOW_LATENCY', __ENV.LOW_LATENCY);
+
+/**
+ * @param {string} name
+ * @param {string | undefined} value  1/true/yes, 0/false/no, or unset.
+ */
+function flag(name, value) {
+  const normalized = (value ?? '').trim().toLowerCase();
+  if (normalized === '' || normalized === '0' || normalized === 'false' || normalized === 'no') return false;
+  if (normalized === '1' || normalized === 'true' || normalized === 'yes') return true;
+  throw new Error(`${name} must be 1 or 0, not "${value}"`);
+}
 
 /**
  * @param {string} name
@@ -109,5 +127,6 @@ export function viewerSettings() {
     maxBufferSec: MAX_BUFFER_SEC,
     timeout: REQUEST_TIMEOUT,
     segmentTimeoutMs: SEGMENT_TIMEOUT_MS,
+    lowLatency: LOW_LATENCY,
   };
 }

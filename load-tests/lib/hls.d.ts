@@ -181,6 +181,108 @@ export function bufferWaitMs(input: {
     playedSec: number;
     maxBufferSec: number;
 }): number;
+/**
+ * Whether a viewer can follow the playlist the low-latency way: the server
+ * holds blocking reloads (CAN-BLOCK-RELOAD=YES) and the stream has parts
+ * (EXT-X-PART-INF).
+ * @param {MediaPlaylist} playlist
+ */
+export function isLowLatency(playlist: MediaPlaylist): boolean;
+/**
+ * The part a low-latency viewer starts at (RFC 8216bis 6.3.3): the newest
+ * INDEPENDENT=YES part that starts at least PART-HOLD-BACK from the end of the
+ * playlist (3 x PART-TARGET, the spec's recommended minimum, when the playlist
+ * gives none). Undefined when no listed part qualifies: the viewer then starts
+ * the regular way (`liveStartIndex`).
+ * @param {MediaPlaylist} playlist
+ * @returns {Part | undefined}
+ */
+export function lowLatencyStart(playlist: MediaPlaylist): Part | undefined;
+/**
+ * The blocking reload to ask for next (RFC 8216bis 6.2.5.2): the part after
+ * the last one listed. After a segment listed complete with no part of the next
+ * one yet, that is part 0 of the next segment. (The server also reads a part
+ * index past the last part of a complete segment as part 0 of the next one.)
+ * @param {MediaPlaylist} playlist
+ * @returns {{ msn: number, part: number }}
+ */
+export function nextBlockingRequest(playlist: MediaPlaylist): {
+    msn: number;
+    part: number;
+};
+/**
+ * A media playlist URL with the blocking reload's delivery directives
+ * (`_HLS_msn`, `_HLS_part`) at the end of its query. The URL's other query
+ * parameters (the rewriter's mode, a token) stay, in order; earlier `_HLS_msn`,
+ * `_HLS_part` and `_HLS_skip` directives are replaced; a fragment is dropped.
+ * @param {string} url
+ * @param {{ msn: number, part: number }} request
+ */
+export function blockingReloadUrl(url: string, request: {
+    msn: number;
+    part: number;
+}): string;
+/**
+ * A listed part: the one with the position's URI (by path) when it has one and
+ * it is listed, else the one at its position. Where a hinted part turned out to
+ * be, or the same part in the BACKUP pathway's playlist.
+ * @param {MediaPlaylist} playlist
+ * @param {PartPosition} position
+ * @returns {Part | undefined}
+ */
+export function findPart(playlist: MediaPlaylist, position: PartPosition): Part | undefined;
+/**
+ * What a low-latency viewer fetches after a (re)load, in this order:
+ * `segments`, whole, then `parts`.
+ * - `parts`: the listed parts after `after` (found by URI first, see `findPart`).
+ * - A segment that completed (its EXTINF appeared) is never fetched again for
+ *   itself: the viewer already has it as parts.
+ * - `segments`: segments from `after` on whose parts the playlist no longer
+ *   lists (servers drop parts older than a few target durations), so only the
+ *   whole segment is left: after the viewer fell behind, or when it started
+ *   without parts. A segment of which the viewer had some parts is fetched
+ *   whole too: it cannot tell whether it had them all.
+ * - `skipped`: segments that left the playlist before the viewer got any of them.
+ * Parts are taken to be listed or dropped a whole segment at a time.
+ * @param {MediaPlaylist} playlist
+ * @param {PartPosition} after  The last part fetched (`part: -1` for none of segment `msn`).
+ * @returns {{ segments: Segment[], parts: Part[], skipped: number }}
+ */
+export function partsToFetch(playlist: MediaPlaylist, after: PartPosition): {
+    segments: Segment[];
+    parts: Part[];
+    skipped: number;
+};
+/**
+ * A low-latency viewer's playback, as these load tests model it: playback
+ * starts when the first media arrives and runs at 1x while there is media;
+ * each arrival adds its duration. A part (or segment) that arrives after the
+ * media before it ran out stalls playback until it arrives; a stall longer
+ * than the arriving media's own duration counts as a rebuffer (the same grace
+ * as the regular rule, `isRebuffer`: shorter hiccups a player's buffer target
+ * absorbs).
+ * @param {{ runsOutAt: number | undefined, arrivedAt: number, durationSec: number }} input  runsOutAt: when the
+ *   media fetched so far runs out, ms since the epoch (undefined before the first arrival); arrivedAt: ms since the epoch.
+ * @returns {{ runsOutAt: number, stallMs: number, rebuffer: boolean }}
+ */
+export function playoutAfter(input: {
+    runsOutAt: number | undefined;
+    arrivedAt: number;
+    durationSec: number;
+}): {
+    runsOutAt: number;
+    stallMs: number;
+    rebuffer: boolean;
+};
+/**
+ * Latency of a part the viewer has: `now` minus the end of the part per
+ * EXT-X-PROGRAM-DATE-TIME. Undefined without dates. Relies on the viewer's and
+ * the packager's clocks agreeing.
+ * @param {Part} part
+ * @param {number} now  ms since the epoch.
+ * @returns {number | undefined}
+ */
+export function partLatencyMs(part: Part, now: number): number | undefined;
 export type Variant = {
     /**
      * As written in the master playlist (resolve it against the master's URL).
@@ -239,6 +341,87 @@ export type MediaPlaylist = {
      */
     endList: boolean;
     segments: Segment[];
+    /**
+     * EXT-X-SERVER-CONTROL, when present.
+     */
+    serverControl?: ServerControl | undefined;
+    /**
+     * EXT-X-PART-INF PART-TARGET, seconds: the stream has parts (LL-HLS).
+     */
+    partTarget?: number | undefined;
+    /**
+     * EXT-X-PART tags in playlist order, when any.
+     */
+    parts?: Part[] | undefined;
+    /**
+     * URI of the EXT-X-PRELOAD-HINT with TYPE=PART: the part after the last one listed.
+     */
+    preloadHint?: string | undefined;
+};
+/**
+ * EXT-X-SERVER-CONTROL (RFC 8216bis 4.4.3.8).
+ */
+export type ServerControl = {
+    /**
+     * CAN-BLOCK-RELOAD=YES: the server holds `_HLS_msn`/`_HLS_part` reloads until they can be answered.
+     */
+    canBlockReload: boolean;
+    /**
+     * PART-HOLD-BACK, seconds: how far from the live edge a low-latency viewer plays.
+     */
+    partHoldBack?: number | undefined;
+    /**
+     * CAN-SKIP-UNTIL, seconds: the server offers delta updates (`_HLS_skip`).
+     */
+    canSkipUntil?: number | undefined;
+};
+/**
+ * An EXT-X-PART: a partial segment of a low-latency stream (RFC 8216bis 4.4.4.9).
+ */
+export type Part = {
+    /**
+     * As written in the media playlist.
+     */
+    uri: string;
+    /**
+     * DURATION, seconds.
+     */
+    duration: number;
+    /**
+     * Media sequence number of the segment it belongs to: the next segment listed after it, or the one in progress.
+     */
+    msn: number;
+    /**
+     * Its position in that segment, from 0.
+     */
+    index: number;
+    /**
+     * INDEPENDENT=YES: starts with an independent frame, so playback can start there.
+     */
+    independent: boolean;
+    /**
+     * URI of the EXT-X-MAP that applies to it.
+     */
+    map?: string | undefined;
+    /**
+     * Start of the part, ms since the epoch: the last EXT-X-PROGRAM-DATE-TIME counted forward by the durations since.
+     */
+    programDateTime?: number | undefined;
+};
+/**
+ * Where a low-latency viewer is: the last part it fetched, part `part` of segment `msn`.
+ */
+export type PartPosition = {
+    msn: number;
+    /**
+     * Index in the segment; -1 for "none of segment `msn` yet" (so `{ msn: m + 1, part: -1 }` is "all of segment m").
+     */
+    part: number;
+    /**
+     * Its URI as written in the playlist, when known. Matched (by path) before the position: a hinted
+     * part is fetched before its position is certain (at a segment's end it may turn out to be part 0 of the next one).
+     */
+    uri?: string | undefined;
 };
 export type PlaylistError = {
     code: "not-a-playlist" | "not-a-master" | "not-a-media-playlist" | "no-target-duration" | "no-variants";

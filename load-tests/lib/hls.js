@@ -1,7 +1,9 @@
 // @ts-check
 /**
  * The pure part of a simulated HLS viewer: reading playlists, resolving their
- * URIs, choosing a variant, the live reload schedule and which segments are new.
+ * URIs, choosing a variant, the live reload schedule and which segments are new,
+ * and for low-latency HLS (RFC 8216bis) the start part, the blocking reload and
+ * which parts are new.
  * No k6 imports, no I/O, no clock: time comes in as arguments. The k6 player
  * (player.js), the vitest tests (test/load-tests/hls-logic.test.ts) and the
  * in-process benchmark players (bench/) all run this same file.
@@ -34,6 +36,39 @@
  * @property {number} mediaSequence  EXT-X-MEDIA-SEQUENCE (0 when absent, RFC 8216 4.3.3.2).
  * @property {boolean} endList  EXT-X-ENDLIST present: VOD or a finished event.
  * @property {Segment[]} segments
+ * @property {ServerControl} [serverControl]  EXT-X-SERVER-CONTROL, when present.
+ * @property {number} [partTarget]  EXT-X-PART-INF PART-TARGET, seconds: the stream has parts (LL-HLS).
+ * @property {Part[]} [parts]  EXT-X-PART tags in playlist order, when any.
+ * @property {string} [preloadHint]  URI of the EXT-X-PRELOAD-HINT with TYPE=PART: the part after the last one listed.
+ */
+
+/**
+ * EXT-X-SERVER-CONTROL (RFC 8216bis 4.4.3.8).
+ * @typedef {object} ServerControl
+ * @property {boolean} canBlockReload  CAN-BLOCK-RELOAD=YES: the server holds `_HLS_msn`/`_HLS_part` reloads until they can be answered.
+ * @property {number} [partHoldBack]  PART-HOLD-BACK, seconds: how far from the live edge a low-latency viewer plays.
+ * @property {number} [canSkipUntil]  CAN-SKIP-UNTIL, seconds: the server offers delta updates (`_HLS_skip`).
+ */
+
+/**
+ * An EXT-X-PART: a partial segment of a low-latency stream (RFC 8216bis 4.4.4.9).
+ * @typedef {object} Part
+ * @property {string} uri  As written in the media playlist.
+ * @property {number} duration  DURATION, seconds.
+ * @property {number} msn  Media sequence number of the segment it belongs to: the next segment listed after it, or the one in progress.
+ * @property {number} index  Its position in that segment, from 0.
+ * @property {boolean} independent  INDEPENDENT=YES: starts with an independent frame, so playback can start there.
+ * @property {string} [map]  URI of the EXT-X-MAP that applies to it.
+ * @property {number} [programDateTime]  Start of the part, ms since the epoch: the last EXT-X-PROGRAM-DATE-TIME counted forward by the durations since.
+ */
+
+/**
+ * Where a low-latency viewer is: the last part it fetched, part `part` of segment `msn`.
+ * @typedef {object} PartPosition
+ * @property {number} msn
+ * @property {number} part  Index in the segment; -1 for "none of segment `msn` yet" (so `{ msn: m + 1, part: -1 }` is "all of segment m").
+ * @property {string} [uri]  Its URI as written in the playlist, when known. Matched (by path) before the position: a hinted
+ *   part is fetched before its position is certain (at a segment's end it may turn out to be part 0 of the next one).
  */
 
 /**
@@ -215,6 +250,16 @@ export function parseMediaPlaylist(text) {
   let map;
   /** @type {number | undefined} */
   let programDateTime;
+  // Low-latency HLS (RFC 8216bis): parts come before the segment they make up.
+  /** @type {Omit<MediaPlaylist, 'targetDuration' | 'mediaSequence' | 'endList' | 'segments'>} */
+  const lowLatency = {};
+  /** @type {Part[]} */
+  const parts = [];
+  // Start of the segment being listed (ms since the epoch), counted forward from the last date: its parts start from it.
+  /** @type {number | undefined} */
+  let segmentStart;
+  let partsSec = 0;
+  let partIndex = 0;
   for (const line of all) {
     if (line.startsWith('#EXT-X-TARGETDURATION:')) targetDuration = Number(line.slice(22));
     else if (line.startsWith('#EXT-X-MEDIA-SEQUENCE:')) mediaSequence = Number(line.slice(22));
@@ -224,20 +269,67 @@ export function parseMediaPlaylist(text) {
     else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) {
       const at = Date.parse(line.slice(25));
       programDateTime = Number.isNaN(at) ? undefined : at;
+      // The date is the start of the next segment (RFC 8216 4.3.2.6), so of its first part too.
+      if (programDateTime !== undefined) segmentStart = programDateTime;
+    } else if (line.startsWith('#EXT-X-SERVER-CONTROL:')) lowLatency.serverControl = parseServerControl(line.slice(22));
+    else if (line.startsWith('#EXT-X-PART-INF:')) {
+      const partTarget = Number(parseAttributes(line.slice(16))['PART-TARGET']);
+      if (partTarget > 0) lowLatency.partTarget = partTarget;
+    } else if (line.startsWith('#EXT-X-PART:')) {
+      const attributes = parseAttributes(line.slice(12));
+      const partDuration = Number(attributes.DURATION);
+      // A part without a URI or a duration is malformed: skipped, like an EXTINF without a URI line.
+      if (attributes.URI === undefined || !(partDuration >= 0)) continue;
+      /** @type {Part} */
+      const part = {
+        uri: attributes.URI,
+        duration: partDuration,
+        msn: mediaSequence + segments.length,
+        index: partIndex,
+        independent: attributes.INDEPENDENT === 'YES',
+      };
+      if (map !== undefined) part.map = map;
+      if (segmentStart !== undefined) part.programDateTime = segmentStart + partsSec * 1000;
+      parts.push(part);
+      partIndex += 1;
+      partsSec += partDuration;
+    } else if (line.startsWith('#EXT-X-PRELOAD-HINT:')) {
+      const attributes = parseAttributes(line.slice(20));
+      if (attributes.TYPE === 'PART' && attributes.URI !== undefined) lowLatency.preloadHint = attributes.URI;
     } else if (line !== '' && !line.startsWith('#') && duration !== undefined) {
       /** @type {Segment} */
       const segment = { uri: line, duration, msn: mediaSequence + segments.length };
       if (map !== undefined) segment.map = map;
       if (programDateTime !== undefined) segment.programDateTime = programDateTime;
       segments.push(segment);
+      if (segmentStart !== undefined) segmentStart += duration * 1000;
       duration = undefined;
+      partsSec = 0;
+      partIndex = 0;
       // A date applies to the next segment only; later ones follow from the durations.
       programDateTime = undefined;
     }
   }
   if (!(targetDuration > 0))
     return { ok: false, error: { code: 'no-target-duration', message: 'EXT-X-TARGETDURATION is missing or not positive' } };
-  return { ok: true, value: { targetDuration, mediaSequence, endList, segments } };
+  if (parts.length > 0) lowLatency.parts = parts;
+  return { ok: true, value: { targetDuration, mediaSequence, endList, segments, ...lowLatency } };
+}
+
+/**
+ * EXT-X-SERVER-CONTROL's attributes; numbers that are missing or malformed are left out.
+ * @param {string} list  The text after the tag's colon.
+ * @returns {ServerControl}
+ */
+function parseServerControl(list) {
+  const attributes = parseAttributes(list);
+  /** @type {ServerControl} */
+  const control = { canBlockReload: attributes['CAN-BLOCK-RELOAD'] === 'YES' };
+  const partHoldBack = Number(attributes['PART-HOLD-BACK']);
+  if (attributes['PART-HOLD-BACK'] !== undefined && partHoldBack >= 0) control.partHoldBack = partHoldBack;
+  const canSkipUntil = Number(attributes['CAN-SKIP-UNTIL']);
+  if (attributes['CAN-SKIP-UNTIL'] !== undefined && canSkipUntil >= 0) control.canSkipUntil = canSkipUntil;
+  return control;
 }
 
 // ---------------------------------------------------------------- player decisions
@@ -461,4 +553,169 @@ export function retryWaitMs(input) {
 export function bufferWaitMs(input) {
   const ahead = input.bufferedSec - input.playedSec;
   return ahead <= input.maxBufferSec ? 0 : (ahead - input.maxBufferSec) * 1000;
+}
+
+// ---------------------------------------------------------------- low-latency HLS (RFC 8216bis)
+
+/**
+ * Whether a viewer can follow the playlist the low-latency way: the server
+ * holds blocking reloads (CAN-BLOCK-RELOAD=YES) and the stream has parts
+ * (EXT-X-PART-INF).
+ * @param {MediaPlaylist} playlist
+ */
+export function isLowLatency(playlist) {
+  return playlist.serverControl?.canBlockReload === true && playlist.partTarget !== undefined;
+}
+
+/**
+ * The part a low-latency viewer starts at (RFC 8216bis 6.3.3): the newest
+ * INDEPENDENT=YES part that starts at least PART-HOLD-BACK from the end of the
+ * playlist (3 x PART-TARGET, the spec's recommended minimum, when the playlist
+ * gives none). Undefined when no listed part qualifies: the viewer then starts
+ * the regular way (`liveStartIndex`).
+ * @param {MediaPlaylist} playlist
+ * @returns {Part | undefined}
+ */
+export function lowLatencyStart(playlist) {
+  const parts = playlist.parts ?? [];
+  const holdBack = playlist.serverControl?.partHoldBack ?? (playlist.partTarget === undefined ? undefined : 3 * playlist.partTarget);
+  if (holdBack === undefined) return undefined;
+  let fromEnd = 0;
+  let latest = -1;
+  for (let i = parts.length - 1; i >= 0; i--) {
+    fromEnd += parts[i]?.duration ?? 0;
+    // Durations in decimal: 0.4 x 3 is not exactly 1.2.
+    if (fromEnd >= holdBack - 1e-6) {
+      latest = i;
+      break;
+    }
+  }
+  for (let i = latest; i >= 0; i--) if (parts[i]?.independent) return parts[i];
+  return undefined;
+}
+
+/**
+ * The blocking reload to ask for next (RFC 8216bis 6.2.5.2): the part after
+ * the last one listed. After a segment listed complete with no part of the next
+ * one yet, that is part 0 of the next segment. (The server also reads a part
+ * index past the last part of a complete segment as part 0 of the next one.)
+ * @param {MediaPlaylist} playlist
+ * @returns {{ msn: number, part: number }}
+ */
+export function nextBlockingRequest(playlist) {
+  const parts = playlist.parts ?? [];
+  const last = parts[parts.length - 1];
+  const nextMsn = playlist.mediaSequence + playlist.segments.length;
+  if (last !== undefined && last.msn >= nextMsn) return { msn: last.msn, part: last.index + 1 };
+  return { msn: nextMsn, part: 0 };
+}
+
+/**
+ * A media playlist URL with the blocking reload's delivery directives
+ * (`_HLS_msn`, `_HLS_part`) at the end of its query. The URL's other query
+ * parameters (the rewriter's mode, a token) stay, in order; earlier `_HLS_msn`,
+ * `_HLS_part` and `_HLS_skip` directives are replaced; a fragment is dropped.
+ * @param {string} url
+ * @param {{ msn: number, part: number }} request
+ */
+export function blockingReloadUrl(url, request) {
+  const hash = url.indexOf('#');
+  const withoutFragment = hash === -1 ? url : url.slice(0, hash);
+  const question = withoutFragment.indexOf('?');
+  const head = question === -1 ? withoutFragment : withoutFragment.slice(0, question);
+  const kept =
+    question === -1
+      ? []
+      : withoutFragment
+          .slice(question + 1)
+          .split('&')
+          .filter((parameter) => parameter !== '' && !/^_HLS_(msn|part|skip)(=|$)/.test(parameter));
+  kept.push(`_HLS_msn=${request.msn}`, `_HLS_part=${request.part}`);
+  return `${head}?${kept.join('&')}`;
+}
+
+/**
+ * The listed part with a URI, compared by path, without scheme, host and query:
+ * an edge or a token may change from one playlist load to the next.
+ * @param {Part[]} parts
+ * @param {string} uri
+ */
+function partByUri(parts, uri) {
+  const path = splitUrl(uri.trim()).path;
+  return parts.find((part) => splitUrl(part.uri.trim()).path === path);
+}
+
+/**
+ * A listed part: the one with the position's URI (by path) when it has one and
+ * it is listed, else the one at its position. Where a hinted part turned out to
+ * be, or the same part in the BACKUP pathway's playlist.
+ * @param {MediaPlaylist} playlist
+ * @param {PartPosition} position
+ * @returns {Part | undefined}
+ */
+export function findPart(playlist, position) {
+  const parts = playlist.parts ?? [];
+  const byUri = position.uri === undefined ? undefined : partByUri(parts, position.uri);
+  return byUri ?? parts.find((part) => part.msn === position.msn && part.index === position.part);
+}
+
+/**
+ * What a low-latency viewer fetches after a (re)load, in this order:
+ * `segments`, whole, then `parts`.
+ * - `parts`: the listed parts after `after` (found by URI first, see `findPart`).
+ * - A segment that completed (its EXTINF appeared) is never fetched again for
+ *   itself: the viewer already has it as parts.
+ * - `segments`: segments from `after` on whose parts the playlist no longer
+ *   lists (servers drop parts older than a few target durations), so only the
+ *   whole segment is left: after the viewer fell behind, or when it started
+ *   without parts. A segment of which the viewer had some parts is fetched
+ *   whole too: it cannot tell whether it had them all.
+ * - `skipped`: segments that left the playlist before the viewer got any of them.
+ * Parts are taken to be listed or dropped a whole segment at a time.
+ * @param {MediaPlaylist} playlist
+ * @param {PartPosition} after  The last part fetched (`part: -1` for none of segment `msn`).
+ * @returns {{ segments: Segment[], parts: Part[], skipped: number }}
+ */
+export function partsToFetch(playlist, after) {
+  const listed = playlist.parts ?? [];
+  const anchor = after.uri === undefined ? undefined : partByUri(listed, after.uri);
+  const at = anchor === undefined ? after : { msn: anchor.msn, part: anchor.index };
+  const withParts = new Set(listed.map((part) => part.msn));
+  const segments = playlist.segments.filter((segment) => segment.msn >= at.msn && !withParts.has(segment.msn));
+  const parts = listed.filter((part) => part.msn > at.msn || (part.msn === at.msn && part.index > at.part));
+  const doneThrough = at.part === -1 ? at.msn - 1 : at.msn;
+  const first = playlist.segments[0]?.msn ?? listed[0]?.msn;
+  const skipped = first !== undefined && doneThrough >= 0 && first > doneThrough + 1 ? first - doneThrough - 1 : 0;
+  return { segments, parts, skipped };
+}
+
+/**
+ * A low-latency viewer's playback, as these load tests model it: playback
+ * starts when the first media arrives and runs at 1x while there is media;
+ * each arrival adds its duration. A part (or segment) that arrives after the
+ * media before it ran out stalls playback until it arrives; a stall longer
+ * than the arriving media's own duration counts as a rebuffer (the same grace
+ * as the regular rule, `isRebuffer`: shorter hiccups a player's buffer target
+ * absorbs).
+ * @param {{ runsOutAt: number | undefined, arrivedAt: number, durationSec: number }} input  runsOutAt: when the
+ *   media fetched so far runs out, ms since the epoch (undefined before the first arrival); arrivedAt: ms since the epoch.
+ * @returns {{ runsOutAt: number, stallMs: number, rebuffer: boolean }}
+ */
+export function playoutAfter(input) {
+  const durationMs = input.durationSec * 1000;
+  if (input.runsOutAt === undefined) return { runsOutAt: input.arrivedAt + durationMs, stallMs: 0, rebuffer: false };
+  const stallMs = Math.max(0, input.arrivedAt - input.runsOutAt);
+  return { runsOutAt: Math.max(input.runsOutAt, input.arrivedAt) + durationMs, stallMs, rebuffer: stallMs > durationMs };
+}
+
+/**
+ * Latency of a part the viewer has: `now` minus the end of the part per
+ * EXT-X-PROGRAM-DATE-TIME. Undefined without dates. Relies on the viewer's and
+ * the packager's clocks agreeing.
+ * @param {Part} part
+ * @param {number} now  ms since the epoch.
+ * @returns {number | undefined}
+ */
+export function partLatencyMs(part, now) {
+  return part.programDateTime === undefined ? undefined : now - (part.programDateTime + part.duration * 1000);
 }

@@ -20,7 +20,12 @@ function configError(run: () => unknown): string {
 describe('loadConfig', () => {
   it('gives loopback-only defaults with no input', () => {
     const config = loadConfig({ env: {} });
-    expect(config.origin).toEqual({ host: '127.0.0.1', port: 8080, corsOrigin: '*' });
+    expect(config.origin).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      corsOrigin: '*',
+      lowLatency: { pollIntervalMs: 50, maxWaiters: 10_000 },
+    });
     expect(config.store.url).toBe('file:./data/store');
     expect(config.store.s3.checksum).toBe('WHEN_SUPPORTED');
     expect(config.api.token).toBeUndefined();

@@ -1,6 +1,7 @@
 /**
  * One edge: renders its nginx config, runs nginx under the process harness,
- * and runs the agent that heartbeats into the registry. Draining (SIGTERM, a
+ * the LL-HLS part coalescer nginx sends parts to (on loopback, nginx/README.md
+ * "LL-HLS parts"), and the agent that heartbeats into the registry. Draining (SIGTERM, a
  * drain request through the registry, or the autoscaler) announces the edge as
  * draining, waits for viewers' connections to end (bounded), stops nginx with
  * SIGQUIT so in-flight responses finish, then deregisters.
@@ -22,6 +23,7 @@ import { EdgeRegistryWriter } from '../edge-registry/index.js';
 import { EdgeAgent } from './agent/edge-agent.js';
 import { edgeGauges } from './edge-metrics.js';
 import { parseEdgeConfigOptions, renderEdgeConfig } from './nginx-config/index.js';
+import { PartCoalescer } from './part-coalescer/index.js';
 
 export interface EdgeServiceOptions {
   edge: EdgeConfig;
@@ -35,6 +37,29 @@ export interface EdgeServiceOptions {
   logger: Logger;
   /** Base of relative data directories. */
   cwd: string;
+  /**
+   * LL-HLS parts through the agent's loopback part coalescer instead of nginx's cache
+   * lock (nginx/README.md, "LL-HLS parts"). @defaultValue \{ enabled: true \}
+   */
+  partCoalescer?: EdgePartCoalescerOptions;
+}
+
+/** How the edge routes LL-HLS parts; the limits are PartCoalescerOptions'. */
+export interface EdgePartCoalescerOptions {
+  /** @defaultValue true */
+  enabled?: boolean;
+  /** Paths sent through the coalescer (nginx `location ~`). @defaultValue '/part[0-9]+\\.m4s$' */
+  pathPattern?: string;
+  /** Loopback port of the coalescer; 0 picks a free one. @defaultValue 0 */
+  port?: number;
+  /** @defaultValue 1000 */
+  maxKeys?: number;
+  /** @defaultValue 10_000 */
+  maxWaitersPerKey?: number;
+  /** @defaultValue 16 MiB */
+  maxBodyBytes?: number;
+  /** @defaultValue 1000 */
+  lingerMs?: number;
 }
 
 export interface EdgeServiceEvents {
@@ -56,6 +81,8 @@ export class EdgeService extends EventEmitter<EdgeServiceEvents> {
     private readonly writer: EdgeRegistryWriter,
     private readonly agentServer: RunningServer,
     private readonly options: EdgeServiceOptions,
+    /** The LL-HLS part coalescer, unless disabled. */
+    readonly partCoalescer: PartCoalescer | undefined,
   ) {
     super();
     nginx.once('exit', (info) => {
@@ -75,6 +102,7 @@ export class EdgeService extends EventEmitter<EdgeServiceEvents> {
     await mkdir(prefixDir, { recursive: true });
     await mkdir(cacheDir, { recursive: true });
     const statusPort = edge.statusPort || (await findFreePort());
+    const coalescing = options.partCoalescer ?? {};
     const parsed = parseEdgeConfigOptions({
       edgeId: id,
       listenHost: edge.host,
@@ -92,13 +120,44 @@ export class EdgeService extends EventEmitter<EdgeServiceEvents> {
       prefixDir,
       // As root, nginx workers would drop to "nobody" and could not write the cache.
       ...(process.getuid?.() === 0 && { user: 'root' }),
+      // Checked here with the rest; enabled below once the coalescer has its port.
+      partCoalescer: { enabled: false, ...(coalescing.pathPattern !== undefined && { pathPattern: coalescing.pathPattern }) },
     });
     if (!parsed.ok) throw new HlscdnError('invalid-config', parsed.error.message);
+    const registry = createMetricsRegistry({ service: 'edge' });
+    const partCoalescer =
+      coalescing.enabled === false
+        ? undefined
+        : await PartCoalescer.start({
+            origins: parsed.value.origins,
+            originTries: parsed.value.originTries,
+            host: parsed.value.partCoalescer.host,
+            port: coalescing.port ?? 0,
+            connectTimeoutMs: parsed.value.originConnectTimeoutSeconds * 1000,
+            // Parts wait for the origin as long as nginx's lock would have let them.
+            upstreamTimeoutMs: parsed.value.lockTimeoutSeconds * 1000,
+            maxKeys: coalescing.maxKeys,
+            maxWaitersPerKey: coalescing.maxWaitersPerKey,
+            maxBodyBytes: coalescing.maxBodyBytes,
+            lingerMs: coalescing.lingerMs,
+            registry,
+            logger,
+          });
     const configFile = join(prefixDir, 'nginx.conf');
-    // The file may hold the signing secret.
-    await writeFile(configFile, renderEdgeConfig(parsed.value), { mode: 0o600 });
     const statusUrl = `http://127.0.0.1:${statusPort}`;
-    const nginx = await startNginx({ name: `nginx:${id}`, prefixDir, configFile, probe: httpProbe(`${statusUrl}/healthz`), logger });
+    let nginx: ManagedProcess;
+    try {
+      const text = renderEdgeConfig({
+        ...parsed.value,
+        partCoalescer: { ...parsed.value.partCoalescer, enabled: partCoalescer !== undefined, port: partCoalescer?.port },
+      });
+      // The file may hold the signing secret.
+      await writeFile(configFile, text, { mode: 0o600 });
+      nginx = await startNginx({ name: `nginx:${id}`, prefixDir, configFile, probe: httpProbe(`${statusUrl}/healthz`), logger });
+    } catch (error) {
+      await partCoalescer?.close();
+      throw error;
+    }
 
     const publicUrl = edge.publicUrl ?? `http://${loopbackFor(edge.host)}:${edge.port}`;
     const writer = new EdgeRegistryWriter({
@@ -125,7 +184,6 @@ export class EdgeService extends EventEmitter<EdgeServiceEvents> {
       logger,
       heartbeatMs: edge.heartbeatMs,
     });
-    const registry = createMetricsRegistry({ service: 'edge' });
     agent.on('heartbeat', edgeGauges(registry));
     const app = new Hono();
     const nginxAnswers = httpProbe(`${statusUrl}/healthz`);
@@ -142,8 +200,8 @@ export class EdgeService extends EventEmitter<EdgeServiceEvents> {
     });
     const agentServer = await startHttpServer(app, { host: '127.0.0.1', port: 0 });
     await agent.start();
-    logger.info({ id, url: publicUrl, status: statusUrl, agent: agentServer.url }, 'edge serving');
-    return new EdgeService(id, publicUrl, statusUrl, agentServer.url, nginx, agent, writer, agentServer, options);
+    logger.info({ id, url: publicUrl, status: statusUrl, agent: agentServer.url, partCoalescer: partCoalescer?.url }, 'edge serving');
+    return new EdgeService(id, publicUrl, statusUrl, agentServer.url, nginx, agent, writer, agentServer, options, partCoalescer);
   }
 
   /** pid of the nginx master process. */
@@ -189,6 +247,8 @@ export class EdgeService extends EventEmitter<EdgeServiceEvents> {
 
   private async doShutdown(reason: string): Promise<void> {
     await this.nginx.stop();
+    // After nginx: its graceful stop lets in-flight part requests finish through the coalescer.
+    await this.partCoalescer?.close();
     await this.agent.close({ deregister: true });
     await this.writer.close();
     await this.agentServer.close();

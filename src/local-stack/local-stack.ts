@@ -19,7 +19,7 @@ import { closeWithin, startRedisServer, startSupervisedRedisServer, waitUntil } 
 import { redisOptionsFromConfig } from '../core/redis/index.js';
 import { startDashboard } from '../dashboard/index.js';
 import { EdgeRegistryView } from '../edge-registry/index.js';
-import { openStoreFromConfig, startOriginServer } from '../origin-store/index.js';
+import { observeStore, openStoreFromConfig, startOriginServer } from '../origin-store/index.js';
 import { startRewriter, type RewriterConfig } from '../rewriter/index.js';
 import {
   TaskWorker,
@@ -44,6 +44,8 @@ export interface LocalStackOptions {
   input?: string;
   /** How the rewriter writes segment URLs. @defaultValue 'redirect': survives an edge dying between playlist reloads */
   mode?: RewriterConfig['mode'];
+  /** The demo stream as low-latency HLS (docs/local-stack.md). @defaultValue false */
+  lowLatency?: boolean;
   /** 0 = a free port. @defaultValue 8088 */
   dashboardPort?: number;
   /** Environment handed to the edge processes. @defaultValue process.env */
@@ -139,10 +141,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const redis = { ...config.redis, url: redisUrl };
     const edgeConfig = { ...config.edge, heartbeatMs: localHeartbeatMs, ttlMs: localTtlMs };
 
-    const store = await openStoreFromConfig(config.store, process.cwd());
-    add('origin', 'the origin store', 1_000, () => store.close());
+    const openedStore = await openStoreFromConfig(config.store, process.cwd());
+    add('origin', 'the origin store', 1_000, () => openedStore.close());
+    // The transcoder writes through this same store object, so the origin's held
+    // low-latency requests wake on its puts instead of polling (docs/origin-store.md).
+    const { store, changes } = observeStore(openedStore, { logger });
     const origin = await startOriginServer({
       store,
+      changes,
+      lowLatency: config.origin.lowLatency,
       logger,
       host: config.origin.host,
       port: config.origin.port,
@@ -234,7 +241,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       registry,
       logger,
     });
-    await ensureLiveTask(api.control, options.input);
+    await ensureLiveTask(api.control, {
+      ...(options.input === undefined ? {} : { input: options.input }),
+      lowLatency: options.lowLatency === true,
+    });
 
     const view = new EdgeRegistryView({
       redis: redisOptionsFromConfig(redis),

@@ -39,6 +39,15 @@ export const originSchema = z.object({
   port: portSchema.default(8080),
   /** Access-Control-Allow-Origin on every response. */
   corsOrigin: z.string().min(1).default('*'),
+  /** LL-HLS blocking requests (docs/origin-store.md, "Low-latency HLS"). */
+  lowLatency: z
+    .object({
+      /** How often a key that requests wait on is checked (one HEAD) when writers are in another process. */
+      pollIntervalMs: z.int().min(5).max(5_000).default(50),
+      /** Requests held at once (playlists and hinted parts); beyond it, 503. */
+      maxWaiters: z.int().min(1).max(1_000_000).default(10_000),
+    })
+    .prefault({}),
 });
 
 export type StoreConfig = z.infer<typeof storeSchema>;

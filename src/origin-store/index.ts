@@ -12,3 +12,5 @@ export { openStoreFromConfig } from './store-from-config.js';
 export { startOriginServer, type OriginServiceOptions } from './origin-server/origin-service.js';
 export { objectKeyFromRawPath } from './origin-server/request-key.js';
 export { createOriginApp, type OriginAppOptions } from './origin-server/origin-app.js';
+export { observeStore, type StoreChanges, type ObserveStoreOptions } from './store-changes.js';
+export type { LowLatencyOptions } from './origin-server/low-latency-handler.js';

@@ -12,6 +12,7 @@ import type { CodedProblem, Result } from '../core/result.js';
 import { resolveLadder } from './ladder/resolve-ladder.js';
 import type { LadderEntry } from './ladder/resolve-ladder.js';
 import { X264_PRESETS, MIN_LIVE_WINDOW_SEGMENTS } from './ffmpeg-args/transcode-options.js';
+import { DEFAULT_PART_TARGET_SEC } from './low-latency/part-timing.js';
 
 /** Task ids become Redis keys, BullMQ job ids, store prefixes and directory names. */
 export const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -63,8 +64,8 @@ export const taskSpecSchema = z
       .strictObject({
         /** @defaultValue 2 */
         durationSec: z.number().min(0.5).max(30).default(2),
-        /** @defaultValue 'ts' */
-        type: z.enum(['ts', 'fmp4']).default('ts'),
+        /** @defaultValue 'fmp4' with lowLatency, else 'ts' */
+        type: z.enum(['ts', 'fmp4']).optional(),
       })
       .prefault({}),
     /** Live: seconds of past content the playlists keep. @defaultValue 30 */
@@ -77,6 +78,19 @@ export const taskSpecSchema = z
     outputPrefix: storePrefix.optional(),
     /** @defaultValue 'veryfast' */
     encoderPreset: z.enum(X264_PRESETS).default('veryfast'),
+    /**
+     * Low-latency HLS (RFC 8216bis parts, preload hints, blocking reload): `true` or the
+     * part target. Live only, fMP4 only (CMAF parts). @defaultValue off
+     */
+    lowLatency: z
+      .union([
+        z.boolean(),
+        z.strictObject({
+          /** Wanted part length; the transcoder rounds it to whole frames dividing a segment. @defaultValue 0.4 */
+          partTargetSec: z.number().min(0.1).max(2).default(DEFAULT_PART_TARGET_SEC),
+        }),
+      ])
+      .optional(),
     /** Network inputs fail after this long without data (the supervisor then restarts them). @defaultValue 10 */
     networkTimeoutSec: z.number().positive().max(600).default(10),
   })
@@ -85,6 +99,17 @@ export const taskSpecSchema = z
     if (!ladder.ok) context.addIssue({ code: 'custom', path: ['ladder'], message: ladder.error.message });
     const live = isLive(spec);
     const minimum = spec.segment.durationSec * MIN_LIVE_WINDOW_SEGMENTS;
+    const lowLatency = spec.lowLatency !== undefined && spec.lowLatency !== false;
+    if (lowLatency && !live) {
+      context.addIssue({ code: 'custom', path: ['lowLatency'], message: 'low latency is for live tasks only (mode "live")' });
+    }
+    if (lowLatency && spec.segment.type === 'ts') {
+      context.addIssue({
+        code: 'custom',
+        path: ['segment', 'type'],
+        message: 'low latency needs fMP4 segments (CMAF parts): leave segment.type out or set it to "fmp4"',
+      });
+    }
     if (live && spec.dvrWindowSec < minimum) {
       context.addIssue({
         code: 'custom',
@@ -104,6 +129,8 @@ export interface TaskSpec {
   readonly mode: 'live' | 'vod';
   readonly ladder: readonly LadderEntry[];
   readonly segment: { readonly durationSec: number; readonly type: 'ts' | 'fmp4' };
+  /** Present when the task makes low-latency HLS. */
+  readonly lowLatency?: { readonly partTargetSec: number };
   readonly dvrWindowSec: number;
   readonly outputPrefix: string;
   readonly encoderPreset: (typeof X264_PRESETS)[number];
@@ -138,12 +165,19 @@ export function parseTaskSpec(input: unknown, options: ParseTaskSpecOptions = {}
   const spec = parsed.data;
   const id = spec.id ?? (options.newId ?? defaultId)();
   const mode = isLive(spec) ? 'live' : 'vod';
+  const lowLatency =
+    spec.lowLatency === true
+      ? { partTargetSec: DEFAULT_PART_TARGET_SEC }
+      : spec.lowLatency === false || spec.lowLatency === undefined
+        ? undefined
+        : spec.lowLatency;
   return ok({
     id,
     input: spec.input,
     mode,
     ladder: spec.ladder as LadderEntry[],
-    segment: spec.segment,
+    segment: { durationSec: spec.segment.durationSec, type: spec.segment.type ?? (lowLatency ? 'fmp4' : 'ts') },
+    ...(lowLatency ? { lowLatency } : {}),
     dvrWindowSec: spec.dvrWindowSec,
     outputPrefix: (spec.outputPrefix ?? `${mode}/${id}`).replace(/\/+$/, ''),
     encoderPreset: spec.encoderPreset,

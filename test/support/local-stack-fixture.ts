@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { startLocalStack, type LocalStack } from '../../src/local-stack/index.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../src/local-stack/index.js';
 
 /** Every port 0: the stack picks free ones, so tests can run beside each other and beside a running `npm start`. */
 export const freePortsEnv = {
@@ -17,7 +17,12 @@ export const freePortsEnv = {
 
 export async function startTestStack(
   name: string,
-  options: { edges?: number; /** More configuration, as environment variables. */ env?: Record<string, string> } = {},
+  options: {
+    edges?: number;
+    /** More configuration, as environment variables. */ env?: Record<string, string>;
+    lowLatency?: boolean;
+    mode?: LocalStackOptions['mode'];
+  } = {},
 ): Promise<{ stack: LocalStack; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), `hlscdn-${name}-`));
   const config = loadConfig({ env: { ...freePortsEnv, HLSCDN_STORE_URL: `file:${join(dir, 'store')}`, ...options.env } });
@@ -27,6 +32,8 @@ export async function startTestStack(
     dataDir: dir,
     dashboardPort: 0,
     ...(options.edges !== undefined && { edges: options.edges }),
+    ...(options.lowLatency === true && { lowLatency: true }),
+    ...(options.mode !== undefined && { mode: options.mode }),
     env: { PATH: process.env.PATH ?? '' },
   });
   return { stack, dir };

@@ -20,6 +20,8 @@ export interface PlayerState {
   stalledNowMs: number;
   /** The page's status line ("loading", "playing", "fatal error: ..."). */
   status: string;
+  /** hls.js page: wall clock minus the playing frame's program date-time, every 500 ms while playing. */
+  latencyMs: number[];
 }
 
 /** Add with page.addInitScript before the page loads. */
@@ -45,6 +47,7 @@ const readPlayerState = `(() => {
     longestStallMs: stalls.longest,
     stalledNowMs: stalls.since === null ? 0 : performance.now() - stalls.since,
     status: (document.getElementById('status') || {}).textContent || '',
+    latencyMs: (stats.latencyMs || []).slice(),
   };
 })()`;
 

@@ -25,6 +25,7 @@ export function originCommand(): Command {
             host: config.origin.host,
             port: config.origin.port,
             corsOrigin: config.origin.corsOrigin,
+            lowLatency: config.origin.lowLatency,
           }),
         );
         console.log(`origin serving ${store.description} at ${server.url}`);

@@ -26,6 +26,7 @@ interface TranscodeFlags {
   ladder?: string;
   segment?: number;
   fmp4?: boolean;
+  lowLatency?: boolean | number;
   id?: string;
   prefix?: string;
   dvrWindow?: number;
@@ -43,6 +44,11 @@ export function withTaskSpecOptions(command: Command): Command {
     .option('--ladder <rungs>', 'comma-separated presets: 1080p,720p,480p,360p,240p,audio-only', '720p,480p,360p')
     .option('--segment <seconds>', 'segment duration', Number, 2)
     .option('--fmp4', 'fMP4 segments (EXT-X-MAP init segments) instead of MPEG-TS')
+    .option(
+      '--low-latency [part-seconds]',
+      'live low-latency HLS (RFC 8216bis parts, preload hints, blocking reload; fMP4): parts of about this long (default 0.4)',
+      Number,
+    )
     .option('--id <id>', 'task id (default: from the file name, or random)')
     .option('--prefix <prefix>', 'store prefix of the output (default live/<id> or vod/<id>)')
     .option('--dvr-window <seconds>', 'live: seconds the playlists keep', Number)
@@ -143,7 +149,10 @@ export function specFromFlags(input: string, flags: Omit<TranscodeFlags, 'out'>)
       .split(',')
       .map((name) => name.trim())
       .filter(Boolean),
-    segment: { durationSec: flags.segment ?? 2, type: flags.fmp4 ? 'fmp4' : 'ts' },
+    segment: { durationSec: flags.segment ?? 2, ...(flags.fmp4 ? { type: 'fmp4' as const } : {}) },
+    ...(flags.lowLatency === undefined || flags.lowLatency === false
+      ? {}
+      : { lowLatency: flags.lowLatency === true ? true : { partTargetSec: flags.lowLatency } }),
     ...(flags.dvrWindow === undefined ? {} : { dvrWindowSec: flags.dvrWindow }),
     ...(flags.prefix === undefined ? {} : { outputPrefix: flags.prefix }),
     ...(flags.preset === undefined ? {} : { encoderPreset: flags.preset as never }),

@@ -11,6 +11,7 @@ interface UpFlags {
   input?: string;
   mode: RewriterConfig['mode'];
   dashboardPort: number;
+  lowLatency?: boolean;
 }
 
 export function upCommand(): Command {
@@ -22,7 +23,15 @@ export function upCommand(): Command {
     .option('--data-dir <dir>', 'store, private Redis, edge caches and transcoder work files; reused by the next start', './data')
     .option('--edges <n>', 'edges started at once, on ports from HLSCDN_EDGE_PORT (8081)', (v) => Number.parseInt(v, 10), 2)
     .option('--input <url>', 'live input for the demo stream (rtmp://, srt://, http(s)://, file) instead of the test pattern')
-    .addOption(new Option('--mode <mode>', 'how the rewriter writes segment URLs').choices(REWRITER_MODES).default('redirect'))
+    .addOption(
+      new Option('--mode <mode>', 'how the rewriter writes segment URLs (default: redirect; absolute with --low-latency)').choices(
+        REWRITER_MODES,
+      ),
+    )
+    .option(
+      '--low-latency',
+      'the demo stream as low-latency HLS (0.4 s parts, blocking playlist reload; the player page plays it in low-latency mode)',
+    )
     .option('--dashboard-port <port>', 'dashboard port', parsePort, 8088)
     .action(async (flags: UpFlags, command: Command) => {
       await runService(async (scope) => {
@@ -35,7 +44,9 @@ export function upCommand(): Command {
             dataDir: flags.dataDir,
             edges: flags.edges,
             input: flags.input,
-            mode: flags.mode,
+            // Redirect mode would add a round trip to every part; absolute URIs do not.
+            mode: flags.mode ?? (flags.lowLatency ? 'absolute' : 'redirect'),
+            lowLatency: flags.lowLatency === true,
             dashboardPort: flags.dashboardPort,
           }),
         );

@@ -111,6 +111,54 @@ const sessionLinksSchema = z
   });
 
 /**
+ * Characters an LL-HLS part location regex may hold. It is rendered inside double quotes
+ * (`location ~ "<pattern>"`), so braces, `;` and `$` are plain text there; quotes, `#`,
+ * whitespace and anything else are refused.
+ */
+const PART_PATTERN_CHARS = /^[A-Za-z0-9._/[\]()^$*+?|\\{},-]+$/;
+// nginx's config reader turns these escapes into other characters, even inside quotes
+// (ngx_conf_read_token in src/core/ngx_conf_file.c): `\\`, `\t`, `\r`, `\n`, `\"`, `\'`.
+const NGINX_UNESCAPED = /\\[\\trn"']/;
+
+const partPathPattern = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(PART_PATTERN_CHARS, 'may hold only letters, digits and . _ / [ ] ( ) ^ $ * + ? | \\ { } , -')
+  .refine((value) => !NGINX_UNESCAPED.test(value), 'must not contain \\\\, \\t, \\r or \\n (nginx rewrites them)')
+  .refine((value) => {
+    try {
+      new RegExp(value);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a valid regular expression');
+
+// LL-HLS parts through the agent's loopback coalescer (nginx/README.md, "LL-HLS parts").
+const partCoalescerSchema = z
+  .strictObject({
+    /** @defaultValue false */
+    enabled: z.boolean().default(false),
+    /** Loopback address the agent's coalescer listens on. @defaultValue '127.0.0.1' */
+    host: host.refine(isLoopback, 'must be a loopback address (127.x.x.x, ::1 or localhost)').default('127.0.0.1'),
+    /** Port of the coalescer; required when enabled. */
+    port: port.optional(),
+    /**
+     * Request paths (nginx `location ~`, case-sensitive PCRE) sent through the coalescer.
+     * Playlists never are: the `.m3u8` location is matched first.
+     * @defaultValue '/part[0-9]+\\.m4s$'
+     */
+    pathPattern: partPathPattern.default('/part[0-9]+\\.m4s$'),
+    /** Idle connections to the coalescer kept per worker. @defaultValue 64 */
+    keepalive: z.number().int().min(1).max(1024).default(64),
+  })
+  .refine((value) => !value.enabled || value.port !== undefined, {
+    message: 'is required when the part coalescer is enabled',
+    path: ['port'],
+  });
+
+/**
  * Schema of the edge config options. Input fields with a default may be omitted;
  * see {@link EdgeConfigInput} for the meaning of each.
  */
@@ -155,6 +203,12 @@ export const edgeConfigSchema = z
      * and segments; takes precedence over signedUrls. @defaultValue \{ enabled: false \}
      */
     sessionLinks: sessionLinksSchema.default({ enabled: false }),
+    /**
+     * Send LL-HLS parts (and hinted parts, which the origin holds until they exist) through
+     * the agent's loopback coalescer instead of nginx's cache lock, whose waiters poll every
+     * 500 ms. @defaultValue \{ enabled: false \}
+     */
+    partCoalescer: partCoalescerSchema.prefault({}),
     /** @defaultValue `${prefixDir}/access.log` */
     accessLogPath: absolutePath.optional(),
     /** 'stderr' or an absolute file path. @defaultValue 'stderr' */

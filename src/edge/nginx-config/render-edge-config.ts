@@ -37,6 +37,7 @@ export function renderEdgeConfig(options: EdgeConfigInput | EdgeConfigOptions): 
   // signatures (the rewriter writes one kind of link, not both).
   const sessionLinks = o.sessionLinks.enabled;
   const signedUrls = o.signedUrls.enabled && !sessionLinks;
+  const coalescer = o.partCoalescer;
 
   const filled = fillTemplate(EDGE_CONF_TEMPLATE, {
     values: {
@@ -65,12 +66,16 @@ export function renderEdgeConfig(options: EdgeConfigInput | EdgeConfigOptions): 
       statusAddress: listenAddress(o.statusHost, o.statusPort),
       secureLinkSecret: signedUrls ? (o.signedUrls.secret ?? '') : '',
       sessionLinkSecret: sessionLinks ? (o.sessionLinks.secret ?? '') : '',
+      partCoalescerAddress: coalescer.enabled && coalescer.port !== undefined ? listenAddress(coalescer.host, coalescer.port) : '',
+      partCoalescerKeepalive: String(coalescer.keepalive),
+      partPathPattern: coalescer.pathPattern,
     },
     flags: {
       user: o.user !== undefined,
       cacheMinFree: o.cacheMinFree !== undefined,
       signedUrls,
       sessionLinks,
+      partCoalescer: coalescer.enabled,
     },
   });
   // The template ships with the code, so a fill failure is a bug here, not bad input.

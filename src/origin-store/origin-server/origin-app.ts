@@ -2,7 +2,9 @@
  * The origin's HTTP surface, which edges pull from: GET and HEAD of store
  * objects with the headers caches need (Content-Type, Cache-Control, ETag,
  * Last-Modified, Accept-Ranges), 304, 206/416, CORS, plus /healthz, /readyz
- * and /metrics. The store does the work; this file maps it to HTTP.
+ * and /metrics; LL-HLS blocking playlist reloads, delta updates and blocking
+ * preload hints (RFC 8216bis 6.2.5-6.2.6). The store and `LowLatencyHandler`
+ * do the work; this file maps it to HTTP.
  */
 import { Readable } from 'node:stream';
 import type { HttpBindings } from '@hono/node-server';
@@ -15,8 +17,11 @@ import { requestObservability } from '../../core/http/request-metrics.js';
 import { mountServiceRoutes } from '../../core/http/service-routes.js';
 import type { Logger } from '../../core/logger.js';
 import { isPlaylistKey } from '../content-types.js';
+import { hasDeliveryDirectives } from '../low-latency/blocking-request.js';
 import type { GetOptions, ObjectMeta, ObjectStore } from '../object-store.js';
+import type { StoreChanges } from '../store-changes.js';
 import { conditionalGetOptions, ifRangeAllows } from './conditional-headers.js';
+import { LowLatencyHandler, type LowLatencyOptions, type LowLatencyRefusal, type PlaylistAnswer } from './low-latency-handler.js';
 import { parseRangeHeader } from './range-header.js';
 import { objectKeyFromRawPath } from './request-key.js';
 
@@ -26,6 +31,15 @@ export interface OriginAppOptions {
   registry: Registry;
   /** Access-Control-Allow-Origin. @defaultValue '*' */
   corsOrigin?: string;
+  /**
+   * Changes of `store` made in this process (`observeStore`): blocked LL-HLS requests wake on them at
+   * once. Without it they poll the store every `lowLatency.pollIntervalMs`. Give it only when every
+   * writer of the store goes through it: a change it does not see wakes nobody.
+   */
+  changes?: StoreChanges;
+  lowLatency?: LowLatencyOptions;
+  /** Once aborted, held LL-HLS requests are answered 503 at once, so that a closing server does not wait for them. */
+  shutdown?: AbortSignal;
 }
 
 const exposedHeaders = ['Content-Length', 'Content-Range', 'ETag', 'Last-Modified', 'Age', 'Cache-Control', 'Accept-Ranges'];
@@ -38,6 +52,9 @@ export function createOriginApp(options: OriginAppOptions): Hono<{ Bindings: Htt
     labelNames: ['kind'] as const,
     registers: [registry],
   });
+  const lowLatency = new LowLatencyHandler({ store, logger, registry, changes: options.changes, ...options.lowLatency });
+  if (options.shutdown?.aborted) lowLatency.close();
+  else options.shutdown?.addEventListener('abort', () => lowLatency.close(), { once: true });
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.onError(handleHttpError(logger));
   app.use('*', requestObservability({ registry, logger }));
@@ -49,9 +66,26 @@ export function createOriginApp(options: OriginAppOptions): Hono<{ Bindings: Htt
 
   app.on(['GET', 'HEAD'], '*', async (c) => {
     const key = requestKey(c);
+    if (isPlaylistKey(key)) {
+      const query = new URL(c.req.url).searchParams;
+      if (hasDeliveryDirectives(query)) {
+        const answer = await lowLatency.playlist(key, query, requestSignal(c));
+        if (answer.kind !== 'plain') return sendPlaylistAnswer(c, answer);
+      }
+    }
+    return serveObject(c, key, true);
+  });
+
+  /** `waitIfHinted`: a missing object that a preload hint names is waited for once, then served or 404. */
+  async function serveObject(c: Context<{ Bindings: HttpBindings }>, key: string, waitIfHinted: boolean): Promise<Response> {
+    const missing = async () => {
+      if (!waitIfHinted || isPlaylistKey(key)) return notFound(c, key);
+      const hinted = await lowLatency.hintedObject(key, requestSignal(c));
+      return hinted.kind === 'stored' ? serveObject(c, key, false) : sendRefusal(c, hinted);
+    };
     if (c.req.method === 'HEAD') {
       const meta = await store.head(key);
-      if (!meta) return notFound(c, key);
+      if (!meta) return missing();
       setObjectHeaders(c, meta);
       c.header('Content-Length', String(meta.size));
       return c.body(null, 200);
@@ -69,7 +103,7 @@ export function createOriginApp(options: OriginAppOptions): Hono<{ Bindings: Htt
     const result = await store.get(key, getOptions);
     switch (result.kind) {
       case 'not-found':
-        return notFound(c, key);
+        return missing();
       case 'not-modified':
         setObjectHeaders(c, result.meta);
         return c.body(null, 304);
@@ -89,7 +123,22 @@ export function createOriginApp(options: OriginAppOptions): Hono<{ Bindings: Htt
         return c.body(body, result.range ? 206 : 200);
       }
     }
-  });
+  }
+
+  function sendPlaylistAnswer(c: Context, answer: Exclude<PlaylistAnswer, { kind: 'plain' }>): Response {
+    if (answer.kind === 'refusal') return sendRefusal(c, answer);
+    // Served from the text the wait read: no ranges, no 304 (players do not send validators with _HLS_ directives).
+    const body = Buffer.from(answer.text, 'utf8');
+    c.header('Content-Type', answer.meta.contentType);
+    if (answer.cacheControl) c.header('Cache-Control', answer.cacheControl);
+    c.header('ETag', answer.etag);
+    c.header('Last-Modified', answer.meta.lastModified.toUTCString());
+    c.header('Content-Length', String(body.length));
+    if (c.req.method === 'HEAD') return c.body(null, 200);
+    bytesSent.inc({ kind: 'playlist' }, body.length);
+    return c.body(body, 200);
+  }
+
   app.all('*', (c) => {
     c.header('Allow', 'GET, HEAD, OPTIONS');
     return c.json(
@@ -114,6 +163,23 @@ function setObjectHeaders(c: Context, meta: ObjectMeta): void {
   c.header('ETag', meta.etag);
   c.header('Last-Modified', meta.lastModified.toUTCString());
   c.header('Accept-Ranges', 'bytes');
+}
+
+/**
+ * The request's abort signal: it fires when the client goes away. The node adapter creates it on first
+ * access, so a client already gone by then is recognised by its socket.
+ */
+function requestSignal(c: Context<{ Bindings: HttpBindings }>): AbortSignal {
+  const signal = c.req.raw.signal;
+  return c.env?.incoming?.socket?.destroyed ? AbortSignal.abort() : signal;
+}
+
+function sendRefusal(c: Context, refusal: LowLatencyRefusal): Response {
+  // The answer changes as soon as the playlist moves on: no cache may keep it.
+  c.header('Cache-Control', 'no-cache');
+  // A closing server waits for its connections: this one need not stay open for another request.
+  if (refusal.code === 'shutting-down') c.header('Connection', 'close');
+  return c.json(errorBody(refusal.code, refusal.message), refusal.status);
 }
 
 function notFound(c: Context, key: string): Response {

@@ -92,7 +92,13 @@ if (!Hls.isSupported()) {
   });
   hls.on(Hls.Events.MANIFEST_PARSED, () => { show('status', 'playing'); video.play().catch(() => show('status', 'press play')); });
   hls.on(Hls.Events.STEERING_MANIFEST_LOADED, (_event, data) => show('pathways', data.steeringManifest['PATHWAY-PRIORITY'].join(' > ')));
+  stats.latencyMs = [];
   setInterval(() => {
+    if (hls.playingDate && !video.paused) {
+      const latencyMs = Date.now() - hls.playingDate.getTime();
+      // The last 10 minutes of samples, for the end-to-end tests and people with devtools.
+      if (stats.latencyMs.push(latencyMs) > 1200) stats.latencyMs.shift();
+    }
     if (hls.playingDate) show('latency', ((Date.now() - hls.playingDate.getTime()) / 1000).toFixed(1) + ' s (program date-time)');
     else if (Number.isFinite(hls.latency) && hls.latency > 0) show('latency', hls.latency.toFixed(1) + ' s (estimated)');
   }, 500);

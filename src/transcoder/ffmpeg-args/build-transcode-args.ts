@@ -29,6 +29,7 @@ export function buildTranscodeArgs(options: TranscodeOptions): string[] {
     fps: options.fps,
     segmentDurationSec,
     encoderPreset: options.encoderPreset ?? 'veryfast',
+    zeroLatency: options.mode.kind === 'live' && options.mode.lowLatency !== undefined,
     video: input.video,
     audio: input.audio,
   });

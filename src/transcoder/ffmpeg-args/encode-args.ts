@@ -13,6 +13,8 @@ export interface EncodeArgsOptions {
   readonly fps: number | undefined;
   readonly segmentDurationSec: number;
   readonly encoderPreset: X264Preset;
+  /** Low latency: x264 without lookahead or B-frames (about 0.5 s less encoder delay). */
+  readonly zeroLatency?: boolean;
   /** Stream specifiers from the input args. */
   readonly video: string;
   readonly audio: string;
@@ -68,6 +70,7 @@ export function buildEncodeArgs(options: EncodeArgsOptions): EncodeArgs {
       'libx264',
       '-preset',
       options.encoderPreset,
+      ...(options.zeroLatency === true ? ['-tune', 'zerolatency'] : []),
       // Aligned GOPs across rungs: a fixed GOP of one segment, no scene-cut keyframes,
       // and a keyframe forced at every segment boundary so all rungs cut at the same time.
       '-g',

@@ -3,9 +3,10 @@
  * TS or fMP4 segments, and the output names with %v (replaced by each rung's name).
  */
 import type { Rung } from '../ladder/rung.js';
-import { MEDIA_PLAYLIST_NAME, initSegmentName, segmentNamePattern } from '../shared/output-layout.js';
+import { LOW_LATENCY_PART_FILE_PATTERN, MEDIA_PLAYLIST_NAME, initSegmentName, segmentNamePattern } from '../shared/output-layout.js';
 import type { SegmentType } from '../shared/output-layout.js';
-import type { TranscodeMode } from './transcode-options.js';
+import type { LiveMode, TranscodeMode } from './transcode-options.js';
+import { hlsTimeArg } from '../low-latency/part-timing.js';
 
 export interface HlsArgsOptions {
   readonly rungs: readonly Rung[];
@@ -20,6 +21,8 @@ export function buildHlsArgs(options: HlsArgsOptions): string[] {
   const { mode, segmentType } = options;
   const dir = options.outDir.replace(/\/+$/, '') || '/';
   const variantDir = `${dir === '/' ? '' : dir}/%v`;
+  const lowLatency = mode.kind === 'live' ? mode.lowLatency : undefined;
+  if (lowLatency) return lowLatencyHlsArgs(options, mode as LiveMode, lowLatency.partDurationSec, variantDir);
   const args = ['-f', 'hls', '-hls_time', String(options.segmentDurationSec)];
 
   if (segmentType === 'fmp4') {
@@ -49,6 +52,38 @@ export function buildHlsArgs(options: HlsArgsOptions): string[] {
     `${variantDir}/${MEDIA_PLAYLIST_NAME}`,
   );
   return args;
+}
+
+/**
+ * Low latency: every part is one hlsenc "segment" file (`p<N>.m4s`), cut on time
+ * (split_by_time) rather than only on keyframes, so parts can be shorter than a GOP;
+ * the forced keyframes fall on every partsPerSegment-th cut (part-timing.ts). ffmpeg's
+ * playlist lists a part once the file is complete, which is the uploader's signal; it
+ * keeps a few segments' worth of parts, enough for the uploader to never miss one.
+ */
+function lowLatencyHlsArgs(options: HlsArgsOptions, mode: LiveMode, partDurationSec: number, variantDir: string): string[] {
+  const partsListed = Math.max(12, Math.ceil((3 * options.segmentDurationSec) / partDurationSec));
+  return [
+    '-f',
+    'hls',
+    '-hls_time',
+    hlsTimeArg(partDurationSec),
+    '-hls_segment_type',
+    'fmp4',
+    '-hls_fmp4_init_filename',
+    initNameArg(options.rungs),
+    '-hls_flags',
+    'split_by_time+independent_segments+temp_file+program_date_time+omit_endlist',
+    '-hls_list_size',
+    String(partsListed),
+    '-start_number',
+    String(mode.startNumber ?? 0),
+    '-hls_segment_filename',
+    `${variantDir}/${LOW_LATENCY_PART_FILE_PATTERN}`,
+    '-var_stream_map',
+    options.varStreamMap,
+    `${variantDir}/${MEDIA_PLAYLIST_NAME}`,
+  ];
 }
 
 function hlsFlags(mode: TranscodeMode): string[] {

@@ -62,6 +62,13 @@ export interface LiveMode {
    * @defaultValue false
    */
   readonly endListOnExit?: boolean;
+  /**
+   * Low-latency HLS: ffmpeg writes each part (this long, whole frames, dividing a
+   * segment) as its own fMP4 file, cut on time; the low-latency uploader groups
+   * parts into segments and writes the playlists itself. startNumber then numbers
+   * parts, not segments, and ffmpeg's own playlist is only read, never published.
+   */
+  readonly lowLatency?: { readonly partDurationSec: number };
 }
 
 export type TranscodeMode = VodMode | LiveMode;

@@ -11,6 +11,8 @@ import type { LadderProbe } from '../ladder/trim-ladder.js';
 import { trimLadder } from '../ladder/trim-ladder.js';
 import { resolveLadder } from '../ladder/resolve-ladder.js';
 import type { Rung } from '../ladder/rung.js';
+import { planPartTiming } from '../low-latency/part-timing.js';
+import type { PartTiming } from '../low-latency/part-timing.js';
 import { buildMasterPlaylist } from '../master/build-master-playlist.js';
 import { fail, ok } from '../../core/result.js';
 import type { CodedProblem, Result } from '../../core/result.js';
@@ -47,6 +49,8 @@ export interface TranscodePlan {
   readonly durationSec: number | undefined;
   /** The run ends by itself (VOD, or a live test source with a duration). */
   readonly endsByItself: boolean;
+  /** Low latency: how ffmpeg cuts parts (see part-timing.ts); undefined for regular HLS. */
+  readonly lowLatency: PartTiming | undefined;
   argsFor(run: RunArgsOptions): string[];
 }
 
@@ -60,6 +64,8 @@ export function planTranscode(options: PlanTranscodeOptions): Result<TranscodePl
   if (!trimmed.ok) return fail('ladder-does-not-fit', trimmed.error.message);
   const live = spec.mode === 'live';
   const segmentDurationSec = spec.segment.durationSec;
+  const lowLatency =
+    live && spec.lowLatency ? planPartTiming(trimmed.value.fps, segmentDurationSec, spec.lowLatency.partTargetSec) : undefined;
 
   const optionsFor = (run: RunArgsOptions): TranscodeOptions => ({
     input: transcodeInput(spec, options.fontFile, run.nowMs),
@@ -67,7 +73,13 @@ export function planTranscode(options: PlanTranscodeOptions): Result<TranscodePl
     fps: trimmed.value.fps,
     segment: spec.segment,
     mode: live
-      ? { kind: 'live', dvrWindowSec: spec.dvrWindowSec, startNumber: run.startNumber, discontinuity: run.discontinuity }
+      ? {
+          kind: 'live',
+          dvrWindowSec: spec.dvrWindowSec,
+          startNumber: run.startNumber,
+          discontinuity: run.discontinuity,
+          ...(lowLatency ? { lowLatency: { partDurationSec: lowLatency.partDurationSec } } : {}),
+        }
       : { kind: 'vod' },
     outDir: options.workDir,
     encoderPreset: spec.encoderPreset,
@@ -86,6 +98,7 @@ export function planTranscode(options: PlanTranscodeOptions): Result<TranscodePl
     masterPlaylist: buildMasterPlaylist({ rungs: trimmed.value.rungs, fps: trimmed.value.fps, segmentType: spec.segment.type }),
     durationSec: options.probe.durationSec ?? testDuration,
     endsByItself: !live || testDuration !== undefined,
+    lowLatency,
     argsFor: (run) => buildTranscodeArgs(optionsFor(run)),
   });
 }

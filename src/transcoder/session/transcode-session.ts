@@ -23,6 +23,7 @@ import type { SupervisorEvents, SupervisorOutcome, SupervisorState } from '../su
 import type { RestartPolicy } from '../supervisor/restart-policy.js';
 import type { TaskSpec } from '../task-spec.js';
 import { HlsUploader } from '../uploader/hls-uploader.js';
+import { LowLatencyUploader } from '../low-latency/low-latency-uploader.js';
 import type { UploadMetrics } from '../uploader/upload-metrics.js';
 import type { PublishedPlaylist } from '../uploader/uploader-events.js';
 import { describeProgress } from './progress-view.js';
@@ -79,7 +80,7 @@ export class TranscodeSession extends EventEmitter<SessionEvents> {
   private readonly supervisor: FfmpegSupervisor;
   private readonly startedAtMs: number;
   private currentPlan: TranscodePlan | undefined;
-  private uploader: HlsUploader | undefined;
+  private uploader: HlsUploader | LowLatencyUploader | undefined;
   private handover = false;
 
   static start(options: TranscodeSessionOptions): TranscodeSession {
@@ -159,9 +160,12 @@ export class TranscodeSession extends EventEmitter<SessionEvents> {
       this.uploader ??= await this.openUploader(plan);
       this.currentPlan = plan;
     }
-    const start = await this.uploader.beginRun();
+    // A test source's picture clock counts from nowMs; low-latency parts are dated from it too.
+    const nowMs = this.clock();
+    const testSource = typeof this.options.spec.input !== 'string';
+    const start = await this.uploader.beginRun(testSource ? { mediaEpochMs: nowMs } : {});
     this.logger.info({ ...start }, 'starting ffmpeg');
-    return this.currentPlan.argsFor({ ...start, nowMs: this.clock() });
+    return this.currentPlan.argsFor({ ...start, nowMs });
   }
 
   private async makePlan(): Promise<TranscodePlan> {
@@ -190,8 +194,27 @@ export class TranscodeSession extends EventEmitter<SessionEvents> {
     return plan.value;
   }
 
-  private openUploader(plan: TranscodePlan): Promise<HlsUploader> {
+  private openUploader(plan: TranscodePlan): Promise<HlsUploader | LowLatencyUploader> {
     const { spec } = this.options;
+    if (plan.lowLatency) {
+      return LowLatencyUploader.open({
+        store: this.options.store,
+        workDir: this.options.workDir,
+        keyPrefix: spec.outputPrefix,
+        rungs: plan.rungs.map((rung) => rung.name),
+        masterPlaylist: plan.masterPlaylist,
+        segmentDurationSec: plan.segmentDurationSec,
+        partDurationSec: plan.lowLatency.partDurationSec,
+        windowSegments: plan.windowSegments,
+        retry: this.options.uploadRetry,
+        metrics: this.options.uploadMetrics,
+        logger: this.logger,
+        clock: this.clock,
+      }).then((uploader) => {
+        uploader.on('playlist', (published) => this.emitSafely('published', published));
+        return uploader;
+      });
+    }
     return HlsUploader.open({
       store: this.options.store,
       workDir: this.options.workDir,

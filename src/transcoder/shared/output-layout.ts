@@ -5,11 +5,16 @@
  *   <outDir>/<rung>/index.m3u8          media playlist
  *   <outDir>/<rung>/seg_00042.ts|.m4s   segments (5-digit media sequence number)
  *   <outDir>/<rung>/init_<rung>.mp4     fMP4 init segment (EXT-X-MAP)
+ *   <outDir>/<rung>/p<N>.m4s            low latency: ffmpeg's part files (N counts parts);
+ *                                       in the store they become part<N>.m4s and seg_<msn>.m4s
  */
 
 export type SegmentType = 'ts' | 'fmp4';
 
 export const MEDIA_PLAYLIST_NAME = 'index.m3u8';
+
+/** printf-style pattern of ffmpeg's part files in low-latency mode (N: the part number). */
+export const LOW_LATENCY_PART_FILE_PATTERN = 'p%d.m4s';
 
 export function segmentExtension(type: SegmentType): string {
   return type === 'fmp4' ? 'm4s' : 'ts';

@@ -4,6 +4,7 @@
  * master) must already be in the store. Violations are recorded, not thrown, so a
  * test can assert on all of them at the end.
  */
+import { posix } from 'node:path';
 import type { ObjectStore, PutBody } from '../../origin-store/index.js';
 
 export interface VerifyingStore extends ObjectStore {
@@ -24,7 +25,8 @@ export function verifyingStore(inner: ObjectStore): VerifyingStore {
       checked += 1;
       const dir = key.slice(0, key.lastIndexOf('/') + 1);
       for (const uri of listedUris(body)) {
-        const target = `${dir}${uri}`;
+        // Rendition reports name sibling playlists as ../<rung>/index.m3u8.
+        const target = posix.normalize(`${dir}${uri}`);
         if ((await inner.head(target)) === undefined) violations.push(`${key} listed ${uri} before it was in the store`);
       }
     }
@@ -46,11 +48,14 @@ export function verifyingStore(inner: ObjectStore): VerifyingStore {
   };
 }
 
-/** Relative URIs a playlist references: URI lines and URI="..." attributes. */
+/**
+ * Relative URIs a playlist references: URI lines and URI="..." attributes, except a
+ * preload hint's, which names a part that need not exist yet (RFC 8216bis 4.4.5.3).
+ */
 export function listedUris(text: string): string[] {
   const uris: string[] = [];
   for (const line of text.split('\n').map((l) => l.trim())) {
-    if (line === '') continue;
+    if (line === '' || line.startsWith('#EXT-X-PRELOAD-HINT:')) continue;
     if (!line.startsWith('#')) uris.push(line);
     const attribute = /URI="([^"]+)"/.exec(line);
     if (line.startsWith('#') && attribute?.[1]) uris.push(attribute[1]);

@@ -134,13 +134,16 @@ export class HlsUploader extends EventEmitter<UploaderEvents> {
     return this.expiries.size;
   }
 
-  /** Where the next ffmpeg run starts; clears what the previous run left locally. Call after endRun(). */
-  async beginRun(): Promise<RunStart> {
+  /**
+   * Where the next ffmpeg run starts; clears what the previous run left locally. Call after endRun().
+   * `mediaEpochMs`: the wall clock at the run's media time 0 when known (a test source): segments are dated from it.
+   */
+  async beginRun(options: { readonly mediaEpochMs?: number } = {}): Promise<RunStart> {
     const live = this.options.mode === 'live';
     const highest = Math.max(-1, ...this.variants.map((variant) => variant.highestMsn));
     const start: RunStart = live ? { startNumber: highest + 1, discontinuity: highest >= 0 } : { startNumber: 0, discontinuity: false };
     for (const rung of this.options.rungs) await emptyDir(join(this.options.workDir, rung));
-    for (const variant of this.variants) variant.beginRun(start.startNumber);
+    for (const variant of this.variants) variant.beginRun(start.startNumber, options.mediaEpochMs);
     this.watcher.start();
     this.expiryTimer ??= setInterval(() => this.deleteDue(), this.options.expiryIntervalMs ?? 1_000);
     return start;

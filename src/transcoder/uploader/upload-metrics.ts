@@ -4,7 +4,7 @@
  */
 import { Counter, Histogram, Registry } from 'prom-client';
 
-export type UploadKind = 'segment' | 'init' | 'playlist' | 'master';
+export type UploadKind = 'segment' | 'part' | 'init' | 'playlist' | 'master';
 
 export interface UploadMetrics {
   readonly uploads: Counter<'kind' | 'outcome'>;

@@ -42,6 +42,7 @@ export class VariantUploader {
   /** Uploaded in this run but not yet listed by a published playlist. */
   private readonly unlisted = new Set<string>();
   private runStart = 0;
+  private mediaEpochMs: number | undefined;
   private initUploaded: string | undefined;
   private lastText: string | undefined;
   private maxFileMsn = -1;
@@ -65,8 +66,12 @@ export class VariantUploader {
     return this.options.window ? this.publishedCount > 0 : this.finalPublished;
   }
 
-  /** Prepares for a new ffmpeg run writing from `startNumber`; the previous run must be idle. */
-  beginRun(startNumber: number): void {
+  /**
+   * Prepares for a new ffmpeg run writing from `startNumber`; the previous run must be idle.
+   * `mediaEpochMs`: the wall clock at the run's media time 0, when known (a test source).
+   */
+  beginRun(startNumber: number, mediaEpochMs?: number): void {
+    this.mediaEpochMs = mediaEpochMs;
     const now = this.options.context.clock();
     // Segments of a killed run that went up but were never listed: nobody can have them.
     for (const name of this.unlisted) this.options.expire(this.key(name), now + gracePeriodMs(this.options.segmentDurationSec, 0));
@@ -191,6 +196,7 @@ export class VariantUploader {
     const renamed = playlist.segments.map((segment) => ({
       ...segment,
       mapUri: segment.mapUri === undefined ? undefined : initStoreName(segment.mapUri, this.runStart),
+      tags: this.datedTags(segment),
     }));
     const { evicted } = window.merge({ ...playlist, segments: renamed });
     await this.putPlaylist(window.render(), {
@@ -216,6 +222,21 @@ export class VariantUploader {
       this.unlisted.delete(name);
       this.options.expire(this.key(name), now + gracePeriodMs(this.options.segmentDurationSec, listed));
     }
+  }
+
+  /**
+   * With a known media epoch (a test source, whose picture clock counts from it), a
+   * segment's program date-time is the epoch plus its media start (segments are whole
+   * GOPs of the segment duration), not ffmpeg's: ffmpeg dates the stream from its own
+   * wall clock when the muxer started, later than the first frame by the encoder's
+   * start-up, which would make latency figures look better than a viewer sees them.
+   */
+  private datedTags(segment: MediaPlaylist['segments'][number]): readonly string[] {
+    if (this.mediaEpochMs === undefined || segment.msn < this.runStart) return segment.tags;
+    const startMs = this.mediaEpochMs + (segment.msn - this.runStart) * this.options.segmentDurationSec * 1000;
+    return segment.tags.map((tag) =>
+      tag.startsWith('#EXT-X-PROGRAM-DATE-TIME:') ? `#EXT-X-PROGRAM-DATE-TIME:${new Date(startMs).toISOString()}` : tag,
+    );
   }
 
   /** Drops the bookkeeping of uploads that slid out of the window (a live run can last for days). */
