@@ -14,6 +14,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { run as runAutoscaling } from './autoscaling/run.js';
 import { run as runFailover } from './failover/run.js';
+import { run as runLowLatency } from './low-latency/run.js';
 import { run as runOriginOffload } from './origin-offload/run.js';
 import { run as runRewriter } from './rewriter/run.js';
 import { machineInfo } from './support/machine.js';
@@ -50,6 +51,12 @@ const BENCHMARKS: Benchmark[] = [
     run: () => runRewriter({ duration: 10, connections: 50, rounds: 3 }),
   },
   { id: 'transcode', title: 'Transcode', command: 'node --import tsx bench/transcode/run.ts', run: () => runTranscode({ runs: 3 }) },
+  {
+    id: 'low-latency',
+    title: 'Low latency',
+    command: 'node --import tsx bench/low-latency/run.ts',
+    run: () => runLowLatency({ seconds: 30, viewers: 30 }),
+  },
 ];
 
 /** What goes in the document when a benchmark threw. */

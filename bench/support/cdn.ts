@@ -1,7 +1,10 @@
 /**
  * The parts the delivery benchmarks share, all real: redis-server, the origin
  * server over a filesystem store that counts reads per key, nginx edges
- * (test/support/edge-fixture.ts) and the rewriter, in one temp directory.
+ * (test/support/edge-fixture.ts) and the rewriter, in one temp directory. With
+ * `observeChanges`, the origin also hears of the writes made in this process
+ * (a transcode writing through `publishStore`), so its held LL-HLS requests wake
+ * at once, as in the local stack.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +13,7 @@ import type { RunningServer } from '../../src/core/http/serve.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { startRedisServer, waitUntil, type RunningRedisServer } from '../../src/core/process/index.js';
 import type { EdgeService } from '../../src/edge/index.js';
-import { FsObjectStore, startOriginServer } from '../../src/origin-store/index.js';
+import { FsObjectStore, observeStore, startOriginServer, type ObjectStore } from '../../src/origin-store/index.js';
 import {
   rewriterSchema,
   startRewriter,
@@ -23,10 +26,22 @@ import { countingStore, type CountingStore } from '../../test/support/counting-s
 import { startTestEdge } from '../../test/support/edge-fixture.js';
 import { Closers } from './closers.js';
 
+export interface BenchCdnOptions {
+  /**
+   * Wrap the store with `observeStore` and give the origin its changes, so LL-HLS
+   * blocking reloads and preload hints wake on this process's writes instead of
+   * polling. Writers must then use `publishStore`. @defaultValue false
+   */
+  observeChanges?: boolean;
+}
+
 export interface BenchCdn {
   dir: string;
   redis: RunningRedisServer;
+  /** The origin's store, counting reads per key. */
   store: CountingStore;
+  /** Where writers in this process put objects: `store` itself, or its observed wrapper with `observeChanges`. */
+  publishStore: ObjectStore;
   origin: RunningServer;
   /** Starts edges with these ids (in parallel); they are closed with the CDN (closing one twice is harmless). */
   startEdges(ids: string[]): Promise<EdgeService[]>;
@@ -37,7 +52,7 @@ export interface BenchCdn {
   close(): Promise<void>;
 }
 
-export async function startBenchCdn(name: string): Promise<BenchCdn> {
+export async function startBenchCdn(name: string, options: BenchCdnOptions = {}): Promise<BenchCdn> {
   const closers = new Closers();
   const dir = await mkdtemp(join(tmpdir(), `hlscdn-bench-${name}-`));
   closers.add(() => rm(dir, { recursive: true, force: true }));
@@ -45,7 +60,14 @@ export async function startBenchCdn(name: string): Promise<BenchCdn> {
     const redis = await startRedisServer({ dir: join(dir, 'redis') });
     closers.add(() => redis.stop());
     const store = countingStore(new FsObjectStore({ root: join(dir, 'store') }));
-    const origin = await startOriginServer({ store, logger: silentLogger(), port: 0 });
+    // Reads through the observed wrapper still reach the counting store underneath.
+    const observed = options.observeChanges ? observeStore(store) : undefined;
+    const origin = await startOriginServer({
+      store: observed?.store ?? store,
+      ...(observed && { changes: observed.changes }),
+      logger: silentLogger(),
+      port: 0,
+    });
     closers.add(() => origin.close());
     const edgeClosers = new Closers();
     closers.add(() => edgeClosers.closeAll());
@@ -55,6 +77,7 @@ export async function startBenchCdn(name: string): Promise<BenchCdn> {
       dir,
       redis,
       store,
+      publishStore: observed?.store ?? store,
       origin,
       startEdges: async (ids) => {
         const edges = await Promise.all(ids.map((id) => startTestEdge({ dir, redisUrl: redis.url, originUrl: origin.url, id })));

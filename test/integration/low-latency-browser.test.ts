@@ -22,6 +22,16 @@ let browser: Browser;
 
 const MEDIA = 'live/360p/index.m3u8';
 
+/** Now minus the end of the newest part in the origin's playlist, per its program date-time. */
+async function newestPartAgeMs(): Promise<number> {
+  const text = await (await fetch(`${stack.originUrl}/${MEDIA}`)).text();
+  const dated = text.lastIndexOf('#EXT-X-PROGRAM-DATE-TIME:');
+  const start = Date.parse(text.slice(dated + '#EXT-X-PROGRAM-DATE-TIME:'.length).split('\n')[0] ?? '');
+  const tail = text.slice(dated);
+  const listed = [...tail.matchAll(/#EXT-X-PART:DURATION=([\d.]+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  return Math.round(Date.now() - (start + listed * 1000));
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
@@ -84,6 +94,27 @@ describe('low-latency local stack', () => {
     expect(waitedMs).toBeLessThan(2_000);
   });
 
+  it('coalesces 50 viewers blocking on the same part into one origin request', async () => {
+    const originBlocking = async () => {
+      const text = await (await fetch(`${stack.originUrl}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((line) => line.startsWith('hlscdn_origin_ll_requests_total{') && line.includes('kind="playlist"'))
+        .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    };
+    const text = await (await fetch(`${stack.rewriterUrl}/${MEDIA}`)).text();
+    const msn = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1]) + (text.match(/#EXTINF/g) ?? []).length;
+    const part = (text.slice(text.lastIndexOf('#EXTINF')).match(/#EXT-X-PART:/g) ?? []).length;
+    const before = await originBlocking();
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, viewer) => fetch(`${stack.rewriterUrl}/${MEDIA}?_HLS_msn=${msn}&_HLS_part=${part}&session=${viewer}`)),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+    const bodies = await Promise.all(answers.map((answer) => answer.text()));
+    expect(new Set(bodies).size).toBe(1);
+    expect((await originBlocking()) - before).toBe(1);
+  });
+
   it(
     'plays in hls.js low-latency mode for 30 s: median latency <= 3 s, no stall over 1 s, no fatal error',
     { timeout: 120_000 },
@@ -99,14 +130,17 @@ describe('low-latency local stack', () => {
       const state = await playFor(page, 30, '30 s of low-latency playback');
       const samples = state.latencyMs.slice(warm);
       const medianMs = median(samples);
+      // How far behind the wall clock the stream itself is at the origin: a machine too busy
+      // for the encoder to keep up shows here, not as a CDN or player problem.
+      const originLagMs = await newestPartAgeMs();
       // eslint-disable-next-line no-console -- the measured latency is the test's report.
       console.log(
-        `low latency: median ${Math.round(medianMs)} ms over ${samples.length} samples (min ${Math.min(...samples)}, max ${Math.max(...samples)}), longest stall ${Math.round(state.longestStallMs)} ms, segments per edge ${JSON.stringify(state.perEdge)}`,
+        `low latency: median ${Math.round(medianMs)} ms over ${samples.length} samples (min ${Math.min(...samples)}, max ${Math.max(...samples)}), longest stall ${Math.round(state.longestStallMs)} ms, newest part at the origin ended ${originLagMs} ms ago, segments per edge ${JSON.stringify(state.perEdge)}`,
       );
       expect(state.fatal).toBeNull();
       expect(state.videoError).toBeNull();
       expect(samples.length).toBeGreaterThan(40);
-      expect(medianMs).toBeLessThanOrEqual(3_000);
+      expect(medianMs, `the newest part at the origin ended ${originLagMs} ms ago`).toBeLessThanOrEqual(3_000);
       expect(Math.max(state.longestStallMs, state.stalledNowMs)).toBeLessThanOrEqual(1_000);
       await page.close();
     },

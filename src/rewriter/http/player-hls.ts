@@ -14,6 +14,11 @@ import { scriptJson } from './html-text.js';
  */
 export const PLAYER_HLS_CONFIG = {
   lowLatencyMode: true,
+  // hls.js starts a live stream on an independent part (one per segment here), up to a
+  // segment further back than PART-HOLD-BACK asks, and by default never plays faster to
+  // make that up; a busy machine's slow playback clock then adds to it over time. Up to
+  // 1.5x while behind the target latency brings it back (it slows to 1x at the target).
+  maxLiveSyncPlaybackRate: 1.5,
   fragLoadPolicy: {
     default: {
       maxTimeToFirstByteMs: 1_000,
