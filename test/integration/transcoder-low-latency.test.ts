@@ -90,7 +90,11 @@ describe('low-latency live task', () => {
       const early = await publishedWith((p) => completeSegments(p) >= 2, 'two complete low-latency segments');
       expect(early).toContain('#EXT-X-PART-INF:PART-TARGET=0.4');
       expect(early).toContain('#EXT-X-RENDITION-REPORT:URI="../90p/index.m3u8"');
-      expect(await store.head('live/llcam/master.m3u8')).toBeDefined();
+      // The master goes up once every rung lists two complete segments (Shaka cannot load a younger stream).
+      await waitUntil(async () => (await store.head('live/llcam/master.m3u8')) !== undefined, {
+        timeoutMs: 10_000,
+        what: 'the master playlist',
+      });
 
       // A segment is its parts, concatenated: seg_00001 is parts 5..9 (five 0.4 s parts of 2 s).
       const parts = await Promise.all([5, 6, 7, 8, 9].map((n) => bytes(store, `live/llcam/180p/part${n}.m4s`)));

@@ -74,7 +74,7 @@ async function playWithShaka() {
   const rewriterOrigin = new URL(SOURCE, location.href).origin;
   // Shaka retries on the next URI: a segment that fails on one edge is asked of the rewriter for another.
   net.registerRequestFilter((type, request) => {
-    if (type === SEGMENT && request.uris.length === 1) {
+    if (type === SEGMENT && Array.isArray(request.uris) && request.uris.length === 1) {
       request.uris.push(segmentRetryUri(new URL(request.uris[0], location.href).href, rewriterOrigin, EDGE_PATH_PREFIX));
     }
   });
@@ -89,15 +89,17 @@ async function playWithShaka() {
   player.addEventListener('buffering', (event) => { if (event.buffering && video.currentTime > 0) countStall(); });
   const fail = (error) => {
     stats.fatal = 'shaka error ' + (error && error.code);
-    stats.fatalReason = error && error.data ? JSON.stringify(error.data).slice(0, 300) : String(error);
+    stats.fatalReason = error && error.data ? JSON.stringify(error.data).slice(0, 300) : String(error) + (error && error.stack ? ' ' + String(error.stack).slice(0, 300) : '');
     show('status', 'fatal error: ' + stats.fatal + ' (' + stats.fatalReason + ')');
   };
   player.addEventListener('error', (event) => { if (event.detail && event.detail.severity === shaka.util.Error.Severity.CRITICAL) fail(event.detail); });
   try { await player.load(SOURCE); } catch (error) { fail(error); return; }
   show('status', 'playing');
   video.play().catch(() => show('status', 'press play'));
+  stats.latencyMs = [];
   setInterval(() => {
     const date = player.isLive() ? player.getPlayheadTimeAsDate() : null;
+    if (date && !video.paused && stats.latencyMs.push(Date.now() - date.getTime()) > 1200) stats.latencyMs.shift();
     if (date) show('latency', ((Date.now() - date.getTime()) / 1000).toFixed(1) + ' s (program date-time)');
   }, 500);
 }

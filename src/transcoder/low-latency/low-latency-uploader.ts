@@ -71,6 +71,9 @@ function partFileNumber(uri: string): number | undefined {
 
 const PROGRAM_DATE_TIME = '#EXT-X-PROGRAM-DATE-TIME:';
 
+/** Complete segments every rung lists before the master playlist is published (see maybePublishMaster). */
+const MASTER_AFTER_SEGMENTS = 2;
+
 interface PendingUpload {
   readonly request: PutObjectRequest;
   /** After the put succeeded, with its time. */
@@ -406,8 +409,16 @@ export class LowLatencyUploader extends EventEmitter<UploaderEvents> {
     }
   }
 
+  /**
+   * The master goes up once every rung lists two complete segments, not at its first
+   * playlist: Shaka Player 5.2 guesses a stream's container from a segment of each media
+   * playlist, and on a playlist with only the parts of its first segment it fails to load
+   * (a TypeError in its HLS parser); players joining then also have PART-HOLD-BACK of
+   * media to start from. It costs the stream's first viewers about 4 s once, at its start.
+   */
   private maybePublishMaster(): Promise<void> {
-    if (this.masterIsPublished || !this.pipelines.every((pipeline) => pipeline.published)) return this.masterPut ?? Promise.resolve();
+    const ready = (pipeline: RungPipeline) => pipeline.published && (pipeline.packager?.position().segments ?? 0) >= MASTER_AFTER_SEGMENTS;
+    if (this.masterIsPublished || !this.pipelines.every(ready)) return this.masterPut ?? Promise.resolve();
     this.masterPut ??= putObject(this.context, { kind: 'master', key: this.masterKey, body: this.options.masterPlaylist }).then(
       () => {
         this.masterIsPublished = true;
