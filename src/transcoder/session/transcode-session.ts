@@ -194,45 +194,26 @@ export class TranscodeSession extends EventEmitter<SessionEvents> {
     return plan.value;
   }
 
-  private openUploader(plan: TranscodePlan): Promise<HlsUploader | LowLatencyUploader> {
+  private async openUploader(plan: TranscodePlan): Promise<HlsUploader | LowLatencyUploader> {
     const { spec } = this.options;
-    if (plan.lowLatency) {
-      return LowLatencyUploader.open({
-        store: this.options.store,
-        workDir: this.options.workDir,
-        keyPrefix: spec.outputPrefix,
-        rungs: plan.rungs.map((rung) => rung.name),
-        masterPlaylist: plan.masterPlaylist,
-        segmentDurationSec: plan.segmentDurationSec,
-        partDurationSec: plan.lowLatency.partDurationSec,
-        windowSegments: plan.windowSegments,
-        retry: this.options.uploadRetry,
-        metrics: this.options.uploadMetrics,
-        logger: this.logger,
-        clock: this.clock,
-      }).then((uploader) => {
-        uploader.on('playlist', (published) => this.emitSafely('published', published));
-        return uploader;
-      });
-    }
-    return HlsUploader.open({
+    const common = {
       store: this.options.store,
       workDir: this.options.workDir,
       keyPrefix: spec.outputPrefix,
       rungs: plan.rungs.map((rung) => rung.name),
       masterPlaylist: plan.masterPlaylist,
-      mode: spec.mode,
       segmentDurationSec: plan.segmentDurationSec,
       windowSegments: plan.windowSegments,
       retry: this.options.uploadRetry,
-      scanIntervalMs: this.options.scanIntervalMs,
       metrics: this.options.uploadMetrics,
       logger: this.logger,
       clock: this.clock,
-    }).then((uploader) => {
-      uploader.on('playlist', (published) => this.emitSafely('published', published));
-      return uploader;
-    });
+    };
+    const uploader = plan.lowLatency
+      ? await LowLatencyUploader.open({ ...common, partDurationSec: plan.lowLatency.partDurationSec })
+      : await HlsUploader.open({ ...common, mode: spec.mode, scanIntervalMs: this.options.scanIntervalMs });
+    uploader.on('playlist', (published) => this.emitSafely('published', published));
+    return uploader;
   }
 
   private async finish(outcome: SupervisorOutcome): Promise<SessionOutcome> {
