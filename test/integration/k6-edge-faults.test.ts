@@ -11,7 +11,6 @@
  * the fault windows, are printed. Skips, saying why, when k6 is absent.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,18 +20,10 @@ import { waitUntil } from '../../src/core/process/index.js';
 import { EdgeRegistryView } from '../../src/edge-registry/index.js';
 import type { LocalStack } from '../../src/local-stack/index.js';
 import { edgeProcesses, injectFault, type EdgeFault } from '../support/edge-faults.js';
+import { K6, k6Missing } from '../support/k6.js';
 import { startTestStack } from '../support/local-stack-fixture.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const K6 = fileURLToPath(new URL('../../../shared/tools/k6', import.meta.url));
-const k6Missing = (() => {
-  try {
-    accessSync(K6, constants.X_OK);
-    return undefined;
-  } catch (error) {
-    return `no runnable k6 at ${K6} (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
-  }
-})();
 // eslint-disable-next-line no-console -- a skipped test says why, in the run's output.
 if (k6Missing) console.log(`k6-edge-faults: skipped: ${k6Missing}`);
 

@@ -17,25 +17,16 @@
  * Skips, saying why, when k6 is absent.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../src/core/process/index.js';
 import type { LocalStack } from '../../src/local-stack/index.js';
+import { K6, k6Missing } from '../support/k6.js';
 import { startTestStack } from '../support/local-stack-fixture.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const K6 = fileURLToPath(new URL('../../../shared/tools/k6', import.meta.url));
-const k6Missing = (() => {
-  try {
-    accessSync(K6, constants.X_OK);
-    return undefined;
-  } catch (error) {
-    return `no runnable k6 at ${K6} (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
-  }
-})();
 // eslint-disable-next-line no-console -- a skipped test says why, in the run's output.
 if (k6Missing) console.log(`k6-low-latency: skipped: ${k6Missing}`);
 
