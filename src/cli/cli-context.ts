@@ -31,3 +31,9 @@ export function parsePort(value: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`"${value}" is not a port number (0-65535)`);
   return port;
 }
+
+export function parseWholeNumber(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0) throw new Error(`"${value}" is not a whole number >= 0`);
+  return count;
+}

@@ -31,6 +31,7 @@ import {
 } from '../transcoder/index.js';
 import { localApiToken } from './api-token.js';
 import { ensureLiveTask, liveOutputPrefix, liveTaskId } from './live-task.js';
+import { localFleetBounds } from './fleet-bounds.js';
 import { preflight } from './preflight.js';
 
 export interface LocalStackOptions {
@@ -40,6 +41,12 @@ export interface LocalStackOptions {
   dataDir: string;
   /** Edges started at once. @defaultValue 2 */
   edges?: number;
+  /**
+   * The autoscaler's bounds for the local fleet. It shrinks an idle fleet to
+   * `minEdges` after its stabilization window (5 min), so a fleet that must keep
+   * its size sets `minEdges` to it. @defaultValue 1 to max(4, edges)
+   */
+  fleet?: { minEdges?: number; maxEdges?: number };
   /** Live input instead of the test pattern (any ffmpeg input URL). */
   input?: string;
   /** How the rewriter writes segment URLs. @defaultValue 'redirect': survives an edge dying between playlist reloads */
@@ -110,6 +117,7 @@ const localEdgeDrainSec = 2;
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { config, logger } = options;
   const dataDir = resolve(options.dataDir);
+  const fleet = localFleetBounds(options);
   await preflight({ dataDir, needRedisServer: !config.redis.url });
   const parts: StackPart[] = [];
   const add = (stage: CloseStage, what: string, withinMs: number, close: () => Promise<void>) =>
@@ -176,7 +184,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       logger,
     });
     const autoscaler = await startAutoscalerService({
-      autoscaler: { ...config.autoscaler, actuator: 'local', policy: { ...config.autoscaler.policy, minEdges: 1, maxEdges: 4 } },
+      autoscaler: { ...config.autoscaler, actuator: 'local', policy: { ...config.autoscaler.policy, ...fleet } },
       redis,
       edgeTtlMs: edgeConfig.ttlMs,
       logger,

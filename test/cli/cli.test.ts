@@ -1,5 +1,8 @@
 /** The CLI as a user runs it: help, config print/env, and refusing bad configuration with one clear message. */
 import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { hlscdnCommand } from '../../src/core/process/index.js';
@@ -51,6 +54,19 @@ describe('hlscdn CLI', () => {
     expect(stderr).toContain('origin.port (HLSCDN_ORIGIN_PORT)');
     expect(stderr).toContain('edge.capacity.weight (HLSCDN_EDGE_CAPACITY_WEIGHT)');
     expect(stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
+  });
+
+  it('refuses `up` with a fleet maximum below the edges it starts, before starting anything', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'hlscdn-up-bounds-'));
+    try {
+      const { code, stderr } = await hlscdn(['up', '--data-dir', dataDir, '--edges', '5', '--max-edges', '4']);
+      expect(code).toBe(2);
+      expect(stderr).toContain("the local fleet's maximum (4 edges) is below the edges started at once (5): raise --max-edges");
+      // Nothing was started or written.
+      expect(await readdir(dataDir)).toEqual([]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('asks for Redis when a registry command has none', async () => {

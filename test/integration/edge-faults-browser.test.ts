@@ -43,8 +43,20 @@ function healthyEdges(): string[] {
     .map((e) => e.id);
 }
 
+/** Every edge in the registry with its state and probe verdict, for failure messages. */
+function fleetSummary(): string {
+  return view
+    .snapshot()
+    .edges.map((e) => `${e.id} ${e.state} ${e.probe?.verdict ?? 'unprobed'}`)
+    .join(', ');
+}
+
 beforeAll(async () => {
-  ({ stack, dir } = await startTestStack('edge-faults', { edges: EDGES }));
+  ({ stack, dir } = await startTestStack('edge-faults', {
+    edges: EDGES,
+    // The file outlasts the autoscaler's 5 min scale-down window on a loaded machine: an idle fleet must not shrink under the test.
+    fleet: { minEdges: EDGES, maxEdges: EDGES + 1 },
+  }));
   view = new EdgeRegistryView({ redis: { url: stack.redisUrl }, ttlMs: 1_500 });
   await view.start();
   browser = await launchChromium();
@@ -120,9 +132,14 @@ describe('edge faults while hls.js plays in every mode and Shaka in absolute and
       undo();
     }
     // Back to three healthy edges before the next fault (the autoscaler replaces a killed one).
-    await waitUntil(() => healthyEdges().length >= EDGES || (fault === 'edge-kill' && healthyEdges().length >= EDGES - 1), {
-      timeoutMs: 60_000,
-      what: 'the fleet to recover',
-    });
+    const wanted = fault === 'edge-kill' ? EDGES - 1 : EDGES;
+    await waitUntil(
+      () => {
+        if (healthyEdges().length >= wanted) return true;
+        // Thrown, not returned: a timeout then says what the fleet looked like.
+        throw new Error(`fleet: ${fleetSummary()}`);
+      },
+      { timeoutMs: 60_000, what: `the fleet to recover to ${wanted} healthy edges` },
+    );
   });
 });

@@ -168,7 +168,11 @@ const percent = (part: number, whole: number) => `${whole === 0 ? '-' : ((100 * 
 
 beforeAll(async () => {
   if (k6Missing) return;
-  ({ stack, dir } = await startTestStack('k6-edge-faults', { edges: EDGES }));
+  ({ stack, dir } = await startTestStack('k6-edge-faults', {
+    edges: EDGES,
+    // The file outlasts the autoscaler's 5 min scale-down window on a loaded machine: an idle fleet must not shrink under the test.
+    fleet: { minEdges: EDGES, maxEdges: EDGES + 1 },
+  }));
   view = new EdgeRegistryView({ redis: { url: stack.redisUrl }, ttlMs: 1_500 });
   await view.start();
   await waitUntil(async () => (await fetch(stack.masterUrl)).ok, { timeoutMs: 45_000, intervalMs: 250, what: 'the live master playlist' });

@@ -19,6 +19,8 @@ export async function startTestStack(
   name: string,
   options: {
     edges?: number;
+    /** The autoscaler's bounds (LocalStackOptions.fleet): a test that counts edges pins minEdges to its fleet. */
+    fleet?: LocalStackOptions['fleet'];
     /** More configuration, as environment variables. */ env?: Record<string, string>;
     lowLatency?: boolean;
     mode?: LocalStackOptions['mode'];
@@ -32,6 +34,7 @@ export async function startTestStack(
     dataDir: dir,
     dashboardPort: 0,
     ...(options.edges !== undefined && { edges: options.edges }),
+    ...(options.fleet !== undefined && { fleet: options.fleet }),
     ...(options.lowLatency === true && { lowLatency: true }),
     ...(options.mode !== undefined && { mode: options.mode }),
     env: { PATH: process.env.PATH ?? '' },

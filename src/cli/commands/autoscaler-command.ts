@@ -2,17 +2,11 @@
 import { Command } from 'commander';
 import { formatStatus, startAutoscalerService, type AutoscalerStatus } from '../../autoscaler/index.js';
 import { HlscdnError, errorMessage } from '../../core/errors.js';
-import { cliContext, definedOnly, parsePort } from '../cli-context.js';
+import { cliContext, definedOnly, parsePort, parseWholeNumber } from '../cli-context.js';
 import { requireRedis } from '../require-redis.js';
 import { exitCodeFor, reportFatal, runService } from '../service-runner.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-function parseCount(value: string): number {
-  const count = Number(value);
-  if (!Number.isInteger(count) || count < 0) throw new Error(`"${value}" is not a whole number >= 0`);
-  return count;
-}
 
 interface RunFlags {
   actuator?: string;
@@ -46,10 +40,10 @@ export function autoscalerCommand(): Command {
       'run the autoscaler: reads edge load from the Redis registry, adds edges or drains and removes them (needs REDIS_URL); only the holder of the leader lease acts',
     )
     .option('--actuator <kind>', 'local (hlscdn edge child processes) or terraform (HLSCDN_AUTOSCALER_ACTUATOR)')
-    .option('--min <n>', 'fewest edges (HLSCDN_AUTOSCALER_POLICY_MIN_EDGES)', parseCount)
-    .option('--max <n>', 'most edges (HLSCDN_AUTOSCALER_POLICY_MAX_EDGES)', parseCount)
+    .option('--min <n>', 'fewest edges (HLSCDN_AUTOSCALER_POLICY_MIN_EDGES)', parseWholeNumber)
+    .option('--max <n>', 'most edges (HLSCDN_AUTOSCALER_POLICY_MAX_EDGES)', parseWholeNumber)
     .option('--target <fraction>', 'target utilization, e.g. 0.6 (HLSCDN_AUTOSCALER_POLICY_TARGET)', Number)
-    .option('--interval <ms>', 'time between decisions (HLSCDN_AUTOSCALER_INTERVAL_MS)', parseCount)
+    .option('--interval <ms>', 'time between decisions (HLSCDN_AUTOSCALER_INTERVAL_MS)', parseWholeNumber)
     .option('--host <host>', 'status server address (default 127.0.0.1; HLSCDN_AUTOSCALER_HOST)')
     .option('--port <port>', 'status server port (default 8091; HLSCDN_AUTOSCALER_PORT)', parsePort)
     .option('--origin <url>', 'local actuator: origin URL for the edges, repeat for backups (HLSCDN_AUTOSCALER_LOCAL_ORIGINS)', collect)
@@ -58,7 +52,7 @@ export function autoscalerCommand(): Command {
     .option(
       '--lease-ttl <ms>',
       'leader lease lifetime: a dead leader is replaced within about this long (HLSCDN_AUTOSCALER_LEASE_TTL_MS)',
-      parseCount,
+      parseWholeNumber,
     )
     .option('--working-dir <dir>', 'terraform actuator: the root module to apply (HLSCDN_AUTOSCALER_TERRAFORM_WORKING_DIR)')
     .action(async (flags: RunFlags, self: Command) => {

@@ -2,12 +2,14 @@
 import { Command, Option } from 'commander';
 import { startLocalStack } from '../../local-stack/index.js';
 import { REWRITER_MODES, type RewriterConfig } from '../../rewriter/index.js';
-import { cliContext, parsePort } from '../cli-context.js';
+import { cliContext, parsePort, parseWholeNumber } from '../cli-context.js';
 import { runService } from '../service-runner.js';
 
 interface UpFlags {
   dataDir: string;
   edges: number;
+  minEdges?: number;
+  maxEdges?: number;
   input?: string;
   mode: RewriterConfig['mode'];
   dashboardPort: number;
@@ -18,10 +20,12 @@ export function upCommand(): Command {
   return new Command('up')
     .description(
       'run the whole CDN locally: a private redis-server (unless REDIS_URL is set), the filesystem origin store and origin server, ' +
-        'two nginx edges, the rewriter, a live transcode of the test pattern, the autoscaler (1 to 4 edges) and the dashboard',
+        'two nginx edges, the rewriter, a live transcode of the test pattern, the autoscaler (1 to 4 edges unless --min-edges/--max-edges say otherwise) and the dashboard',
     )
     .option('--data-dir <dir>', 'store, private Redis, edge caches and transcoder work files; reused by the next start', './data')
-    .option('--edges <n>', 'edges started at once, on ports from HLSCDN_EDGE_PORT (8081)', (v) => Number.parseInt(v, 10), 2)
+    .option('--edges <n>', 'edges started at once, on ports from HLSCDN_EDGE_PORT (8081)', parseWholeNumber, 2)
+    .option('--min-edges <n>', 'fewest edges the autoscaler shrinks an idle fleet to (after 5 min)', parseWholeNumber, 1)
+    .option('--max-edges <n>', 'most edges the autoscaler grows the fleet to (default: 4, or --edges if more)', parseWholeNumber)
     .option('--input <url>', 'live input for the demo stream (rtmp://, srt://, http(s)://, file) instead of the test pattern')
     .addOption(
       new Option('--mode <mode>', 'how the rewriter writes segment URLs (default: redirect; absolute with --low-latency)').choices(
@@ -43,6 +47,7 @@ export function upCommand(): Command {
             logger,
             dataDir: flags.dataDir,
             edges: flags.edges,
+            fleet: { minEdges: flags.minEdges, maxEdges: flags.maxEdges },
             input: flags.input,
             // Redirect mode would add a round trip to every part; absolute URIs do not.
             mode: flags.mode ?? (flags.lowLatency ? 'absolute' : 'redirect'),
