@@ -48,7 +48,7 @@ const BENCHMARKS: Benchmark[] = [
     id: 'rewriter',
     title: 'Rewriter',
     command: 'node --import tsx bench/rewriter/run.ts',
-    run: () => runRewriter({ duration: 10, connections: 50, rounds: 3 }),
+    run: () => runRewriter({ duration: 4, connections: 50, rounds: 7 }),
   },
   { id: 'transcode', title: 'Transcode', command: 'node --import tsx bench/transcode/run.ts', run: () => runTranscode({ runs: 3 }) },
   {

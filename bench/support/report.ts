@@ -135,15 +135,17 @@ export function replaceSection(document: string, result: BenchResult): string {
 }
 
 function replaceSummaryRows(head: string, result: BenchResult): string {
-  const lines = head.split('\n');
+  const notePrefix = `${result.title} rerun on its own: `;
+  // An earlier rerun note of this benchmark (and the blank line before it) makes way for the new one.
+  const isOldNote = (all: string[], i: number) => all[i]!.startsWith(notePrefix) || (all[i] === '' && all[i + 1]?.startsWith(notePrefix));
+  const lines = head.split('\n').filter((_, i, all) => !isOldNote(all, i));
   const own = (line: string) => line.startsWith(`| ${result.title} |`);
   const first = lines.findIndex(own);
   if (first < 0) return head;
   const rows = summaryRows(result).map((cells) => `| ${cells.join(' | ')} |`);
   const rest = lines.filter((line, i) => i < first || !own(line));
   rest.splice(first, 0, ...rows);
-  const note = `${result.title} rerun on its own: ${formatDate(result.startedAt)}.`;
   const suiteLine = rest.findIndex((line) => line.startsWith('Suite run of '));
-  if (suiteLine >= 0) rest.splice(suiteLine + 1, 0, '', note);
+  if (suiteLine >= 0) rest.splice(suiteLine + 1, 0, '', `${notePrefix}${formatDate(result.startedAt)}.`);
   return rest.join('\n');
 }
