@@ -6,7 +6,7 @@
 import { connect, type Socket } from 'node:net';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RawAnswer } from './raw-front.js';
+import type { EncodedAnswer, RawAnswer } from './raw-front.js';
 import type * as RawRequestModule from './raw-request.js';
 import type { RawReadResult, RawRequest } from './raw-request.js';
 import { startHttpServer, type RunningServer } from './serve.js';
@@ -165,6 +165,8 @@ const HOT_BODY = 'hot é ✓ 🎬\n';
 interface Fixture {
   server: RunningServer;
   answered: RawRequest[];
+  /** The answer to /hot-slot: one headers object and one encoded slot for every request, as a held answer gives. */
+  slotted: RawAnswer & { encoded: EncodedAnswer };
   appRequests: string[];
   gate: { entered: ReturnType<typeof deferred>; release: ReturnType<typeof deferred> };
 }
@@ -173,6 +175,7 @@ async function startFixture(): Promise<Fixture> {
   const answered: RawRequest[] = [];
   const appRequests: string[] = [];
   const fixture = { answered, appRequests, gate: { entered: deferred(), release: deferred() } } as Fixture;
+  fixture.slotted = { status: 200, headers: { 'X-Version': '1' }, body: HOT_BODY, bodyBytes: Buffer.byteLength(HOT_BODY), encoded: {} };
   const app = new Hono<{ Bindings: { incoming: { url?: string; socket?: Socket } } }>();
   app.use(async (c, next) => {
     appRequests.push(`${c.req.method} ${c.env.incoming.url}`);
@@ -216,6 +219,7 @@ async function startFixture(): Promise<Fixture> {
       if (req.target === '/throw') throw new Error('answer failed');
       if (req.target !== '/hot' && !req.target.startsWith('/hot-')) return undefined;
       answered.push(req);
+      if (req.target === '/hot-slot') return fixture.slotted;
       return {
         status: req.target === '/hot-404' ? 404 : 200,
         headers: {
@@ -427,6 +431,56 @@ describe('raw front: keep-alive and pipelining', () => {
     }
     expect(ports).toEqual([client.socket.localPort, client.socket.localPort]);
     expect(fixture.answered).toHaveLength(2);
+  });
+
+  it('reads a head repeated on a connection once, also with other heads in between, and answers each request', async () => {
+    const client = await open();
+    for (const target of ['/hot', '/hot-404', '/hot', '/hot-404', '/hot']) {
+      await client.send(request('GET', target));
+      expect((await client.next()).head).toBe(hotHead(target === '/hot' ? '200 OK' : '404 Not Found'));
+    }
+    // Each head read twice (the second time it repeated, and its request is kept); the third /hot was not read.
+    expect(reads.filter((r) => r.result.kind === 'request')).toHaveLength(4);
+    expect(fixture.answered).toHaveLength(5);
+    expect(fixture.answered[4]).toBe(fixture.answered[2]);
+    // Another connection reads its own: the peer's address is per connection.
+    const other = await open();
+    await other.send(request('GET', '/hot'));
+    await other.next();
+    expect(fixture.answered[5]).not.toBe(fixture.answered[2]);
+    expect(reads.filter((r) => r.result.kind === 'request')).toHaveLength(5);
+  });
+
+  it('reuses the encoded bytes of an answer with a slot only while its head would be the same', async () => {
+    const client = await open();
+    const get = async (extra?: string) => {
+      await client.send(extra === undefined ? request('GET', '/hot-slot') : request('GET', '/hot-slot', extra));
+      return client.next();
+    };
+    const first = await get();
+    expect(first.header('x-version')).toBe('1');
+    expect(first.body.toString('utf8')).toBe(HOT_BODY);
+    const bytes = fixture.slotted.encoded.bytes;
+    expect(bytes?.toString('utf8').endsWith(HOT_BODY)).toBe(true);
+    await get();
+    expect(fixture.slotted.encoded.bytes).toBe(bytes);
+    // A new headers object: a new head.
+    fixture.slotted.headers = { 'X-Version': '2' };
+    expect((await get()).header('x-version')).toBe('2');
+    // Connection: close changes the head too; the connection then ends.
+    const closing = await get('Connection: close');
+    expect(closing.header('connection')).toBe('close');
+    expect(closing.header('x-version')).toBe('2');
+    // The next second's Date is written, not the cached one.
+    const later = await open();
+    const firstDate = first.header('date');
+    await vi.waitFor(
+      async () => {
+        await later.send(request('GET', '/hot-slot'));
+        expect((await later.next()).header('date')).not.toBe(firstDate);
+      },
+      { timeout: 3_000, interval: 100 },
+    );
   });
 
   it('answers two requests sent in one write, in order', async () => {

@@ -14,6 +14,7 @@
 import { STATUS_CODES, type OutgoingHttpHeaders, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { readRawRequest, type RawRequest } from './raw-request.js';
+import { RecentHeads } from './recent-heads.js';
 
 /** A ready answer: the front adds Date, Connection and Content-Length. */
 export interface RawAnswer {
@@ -22,9 +23,28 @@ export interface RawAnswer {
   /** A string: the head and the body then go out in one write. */
   body: string;
   bodyBytes: number;
+  /**
+   * A slot where the front keeps the last response it encoded for this answer, for an
+   * answer written many times with the same body (the same slot object each time). The
+   * `headers` object must then be a new one whenever a header changes.
+   */
+  encoded?: EncodedAnswer;
 }
 
-/** What the app sees of the connection in `env.incoming` (the fields @hono/node-server's HttpBindings users read). */
+/**
+ * The bytes of the last full response written for an answer, and what its head was made
+ * from: while those are the same (the same headers object, the same Date second, the same
+ * keep-alive), the head is not built and the body not copied and encoded again for every
+ * viewer.
+ */
+export interface EncodedAnswer {
+  headers?: OutgoingHttpHeaders;
+  status?: number;
+  second?: number;
+  close?: boolean;
+  bytes?: Buffer;
+}
+
 export interface RawIncoming {
   url: string;
   method: string;
@@ -33,7 +53,11 @@ export interface RawIncoming {
 }
 
 export interface RawFrontOptions {
-  /** The answer to a simple request when one is ready, else undefined (the app answers). */
+  /**
+   * The answer to a simple request when one is ready, else undefined (the app answers). A head
+   * repeated on a connection comes as the same request object (recent-heads.ts): read it, do not
+   * change it.
+   */
   answer: (request: RawRequest, now: number) => RawAnswer | undefined;
   /** The app: answers what `answer` has not. */
   fetch: (request: Request, env: { incoming: RawIncoming }) => Response | Promise<Response>;
@@ -74,16 +98,48 @@ export function createRawFront(options: RawFrontOptions): RawFront {
     return dateValue;
   };
 
+  // Whether a header name (as the app spells it) is one the front writes itself; apps use a handful of names.
+  const framingByName = new Map<string, boolean>();
+  const isFraming = (name: string) => {
+    let framing = framingByName.get(name);
+    if (framing === undefined) {
+      framing = FRAMING.has(name.toLowerCase());
+      if (framingByName.size < 1_000) framingByName.set(name, framing);
+    }
+    return framing;
+  };
+
   const head = (status: number, headers: OutgoingHttpHeaders, bodyBytes: number | undefined, close: boolean, at: number) => {
     let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\nDate: ${httpDate(at)}\r\nConnection: ${close ? 'close' : 'keep-alive'}\r\n`;
     if (bodyBytes !== undefined) text += `Content-Length: ${bodyBytes}\r\n`;
     for (const name in headers) {
       const value = headers[name];
-      if (value === undefined || FRAMING.has(name.toLowerCase())) continue;
+      if (value === undefined || isFraming(name)) continue;
       if (Array.isArray(value)) for (const item of value) text += `${name}: ${item}\r\n`;
       else text += `${name}: ${value}\r\n`;
     }
     return `${text}\r\n`;
+  };
+
+  /** A ready answer as bytes to write: from its slot while the head would come out the same. */
+  const encode = (ready: RawAnswer, method: RawRequest['method'], close: boolean, at: number): string | Buffer => {
+    const slot = ready.encoded;
+    if (method === 'HEAD' || slot === undefined) {
+      const text = head(ready.status, ready.headers, ready.bodyBytes, close, at);
+      return method === 'HEAD' ? text : text + ready.body;
+    }
+    const second = Math.floor(at / 1000);
+    if (
+      slot.bytes === undefined ||
+      slot.headers !== ready.headers ||
+      slot.status !== ready.status ||
+      slot.second !== second ||
+      slot.close !== close
+    ) {
+      slot.bytes = Buffer.from(head(ready.status, ready.headers, ready.bodyBytes, close, at) + ready.body, 'utf8');
+      Object.assign(slot, { headers: ready.headers, status: ready.status, second, close });
+    }
+    return slot.bytes;
   };
 
   async function fromApp(request: RawRequest, socket: Socket, close: boolean): Promise<string | Buffer> {
@@ -121,6 +177,7 @@ export function createRawFront(options: RawFrontOptions): RawFront {
   function onConnection(socket: Socket): void {
     let pending = '';
     let busy = false;
+    const recentHeads = new RecentHeads();
     const onTimeout = () => socket.destroy();
     const onError = () => socket.destroy();
     const onData = (chunk: Buffer) => {
@@ -155,20 +212,22 @@ export function createRawFront(options: RawFrontOptions): RawFront {
       busy = true;
       try {
         while (!socket.destroyed) {
-          const read = readRawRequest(pending);
+          // A repeated head gives the same request object again (answer() treats requests as read-only).
+          const seen = recentHeads.match(pending);
+          const read = seen ?? readRawRequest(pending);
           if (read.kind === 'incomplete') break;
           if (read.kind === 'unsupported') return handOff();
+          if (seen === undefined) {
+            recentHeads.remember(pending.slice(0, read.length), read);
+            // The reader's own object, kept for this connection only: the peer goes on it once.
+            read.request.remoteAddress = socket.remoteAddress;
+          }
           pending = pending.slice(read.length);
           const { request } = read;
-          // A fresh object from the reader: the peer goes on it rather than into a copy per request.
-          request.remoteAddress = socket.remoteAddress;
           const close = request.close || closing;
           const at = now();
           const ready = options.answer(request, at);
-          const bytes =
-            ready === undefined
-              ? await fromApp(request, socket, close)
-              : head(ready.status, ready.headers, ready.bodyBytes, close, at) + (request.method === 'HEAD' ? '' : ready.body);
+          const bytes = ready === undefined ? await fromApp(request, socket, close) : encode(ready, request.method, close, at);
           if (socket.destroyed) return;
           const flushed = typeof bytes === 'string' ? socket.write(bytes, 'utf8') : socket.write(bytes);
           // A close() that came while the answer was being made ends the connection too, not only at the grace deadline.

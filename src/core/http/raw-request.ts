@@ -17,10 +17,18 @@ export interface RawRequest {
   close: boolean;
   /** The peer's address, set by the front (not read from the bytes). */
   remoteAddress?: string;
+  /**
+   * Free for the answer function to keep what it derives from the request (a cache key):
+   * the front hands the same object again for a head repeated on the connection.
+   */
+  derived?: string;
 }
 
 export type RawReadResult =
   { kind: 'request'; request: RawRequest; /** Bytes the head took. */ length: number } | { kind: 'incomplete' } | { kind: 'unsupported' };
+
+/** A complete request read from a head. */
+export type RawRequestRead = Extract<RawReadResult, { kind: 'request' }>;
 
 /** Longest head read here; longer ones go to Node's server (which answers 431). */
 export const MAX_HEAD_BYTES = 16 * 1024;

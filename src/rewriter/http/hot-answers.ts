@@ -16,7 +16,7 @@
  * rewriter's metrics.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { RawAnswer } from '../../core/http/raw-front.js';
+import type { EncodedAnswer, RawAnswer } from '../../core/http/raw-front.js';
 import type { RawRequest } from '../../core/http/raw-request.js';
 import { BoundedCache } from '../origin/index.js';
 
@@ -29,8 +29,9 @@ export interface HotAnswer {
   /** Its UTF-8 length, for Content-Length. */
   bodyBytes: number;
   /**
-   * The answer's headers at `now` (ms), without Content-Length (added here, with the body): a new
-   * object per call, as Age changes while the answer is held.
+   * The answer's headers at `now` (ms), without Content-Length (added here, with the body). Age
+   * changes while the answer is held: a new object whenever a header changes, else it may be the
+   * same one (callers do not modify it).
    */
   headersAt: (now: number) => OutgoingHttpHeaders;
   /** Called once per answer served from here (metrics). */
@@ -64,7 +65,7 @@ export interface HotAnswersOptions {
   holdMs?: number;
   /** @defaultValue 1_000 */
   maxEntries?: number;
-  /** Bytes of bodies held. @defaultValue 16 MiB */
+  /** Bytes held: each body counts twice, as its string and its encoded copy. @defaultValue 16 MiB */
   maxBytes?: number;
   now: () => number;
 }
@@ -100,8 +101,14 @@ export function answerKey(rawUrl: string): string {
   return `${path}?${kept.join('&')}`;
 }
 
+/** A held answer, with the raw front's slot for its encoded bytes (shared by every viewer it is written to). */
+interface HeldAnswer {
+  answer: HotAnswer;
+  encoded: EncodedAnswer;
+}
+
 export class HotAnswers {
-  private readonly answers: BoundedCache<string, HotAnswer>;
+  private readonly answers: BoundedCache<string, HeldAnswer>;
   private readonly holdMs: number;
 
   constructor(private readonly options: HotAnswersOptions) {
@@ -109,7 +116,8 @@ export class HotAnswers {
     this.answers = new BoundedCache({
       maxEntries: options.maxEntries ?? 1_000,
       maxWeight: options.maxBytes ?? 16 * 1024 * 1024,
-      weigh: (answer) => answer.bodyBytes,
+      // The encoded copy in the slot is about the body's size again.
+      weigh: (held) => 2 * held.answer.bodyBytes,
     });
   }
 
@@ -122,12 +130,14 @@ export class HotAnswers {
   remember(key: string, answer: HotAnswer, freshUntil: number): void {
     const now = this.options.now();
     const until = Math.min(now + this.holdMs, freshUntil);
-    if (until > now) this.answers.set(key, answer, until);
+    if (until > now) this.answers.set(key, { answer, encoded: {} }, until);
   }
 
   /** The held answer to a request read by the raw front (core/http/raw-front.ts), if any: it writes it in one go. */
   answerRaw(request: RawRequest, now: number): RawAnswer | undefined {
-    return this.answer(request.target, request.headers[this.options.varyHeader], request.remoteAddress, now);
+    // The front hands the same request object again for a repeated head on a connection: its key is kept on it.
+    const key = (request.derived ??= this.key(request.target, request.headers[this.options.varyHeader]));
+    return this.answer(key, request.target, request.remoteAddress, now);
   }
 
   /** Answers a GET or HEAD from a held answer through Node's server; false when there is none (the app answers). */
@@ -135,7 +145,8 @@ export class HotAnswers {
     const method = request.method;
     if ((method !== 'GET' && method !== 'HEAD') || request.url === undefined) return false;
     const vary = request.headers[this.options.varyHeader];
-    const ready = this.answer(request.url, Array.isArray(vary) ? vary.join(', ') : vary, request.socket?.remoteAddress, this.options.now());
+    const key = this.key(request.url, Array.isArray(vary) ? vary.join(', ') : vary);
+    const ready = this.answer(key, request.url, request.socket?.remoteAddress, this.options.now());
     if (ready === undefined) return false;
     response.writeHead(ready.status, { ...ready.headers, 'content-length': ready.bodyBytes });
     if (method === 'HEAD') response.end();
@@ -144,12 +155,13 @@ export class HotAnswers {
   }
 
   /** The held answer for one request, made for its viewer when the answer is per viewer; counted as served. */
-  private answer(target: string, varyValue: string | undefined, clientIp: string | undefined, now: number): RawAnswer | undefined {
-    const answer = this.answers.get(this.key(target, varyValue), now);
-    if (answer === undefined) return undefined;
+  private answer(key: string, target: string, clientIp: string | undefined, now: number): RawAnswer | undefined {
+    const held = this.answers.get(key, now);
+    if (held === undefined) return undefined;
+    const { answer } = held;
     answer.onServe();
     if (answer.personalize === undefined)
-      return { status: 200, headers: answer.headersAt(now), body: answer.body, bodyBytes: answer.bodyBytes };
+      return { status: 200, headers: answer.headersAt(now), body: answer.body, bodyBytes: answer.bodyBytes, encoded: held.encoded };
     const personal = answer.personalize({ target, clientIp, now });
     return {
       status: personal.status,

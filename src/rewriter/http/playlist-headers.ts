@@ -46,3 +46,17 @@ export function createPlaylistHeaders(options: PlaylistHeadersOptions): Playlist
     return headers;
   };
 }
+
+/**
+ * One answer's headers at a time, made again only when its Age changes (the only header
+ * that changes while an answer is held): the same object until then, which the raw front
+ * takes as "the head is unchanged" (core/http/raw-front.ts EncodedAnswer).
+ */
+export function headersByAge(head: PlaylistHead, build: PlaylistHeaders): (now: number) => Record<string, string> {
+  let last: { age: number | undefined; headers: Record<string, string> } | undefined;
+  return (now) => {
+    const age = responseAgeSec({ originAgeSec: head.originAgeSec, fetchedAt: head.fetchedAt, now });
+    if (last === undefined || last.age !== age) last = { age, headers: build(head, now) };
+    return last.headers;
+  };
+}

@@ -32,7 +32,7 @@ import {
 } from '../targeting/index.js';
 import { corsHeaders, simpleCorsHeaders, type CorsHeadersOptions } from './cors-headers.js';
 import type { HotAnswers } from './hot-answers.js';
-import { createPlaylistHeaders } from './playlist-headers.js';
+import { createPlaylistHeaders, headersByAge } from './playlist-headers.js';
 import { createPlaylistResponder, STEERING_PATH, type PlaylistReply } from './playlist-responder.js';
 import { renderPlayerPage } from './player-page.js';
 import {
@@ -267,17 +267,18 @@ export function createRewriterApp(options: RewriterAppOptions): Hono<{ Bindings:
     const hot = options.hotAnswers;
     if (hot === undefined || rawUrl === undefined) return;
     const { head } = reply;
-    const requests = metrics.requests.labels({ kind: 'playlist', mode, outcome: reply.outcome });
-    const fallbacks = head.fallbackReason === undefined ? undefined : metrics.fallbacks.labels({ reason: head.fallbackReason });
+    const countRequest = metrics.tallies.requests.incrementFor({ kind: 'playlist', mode, outcome: reply.outcome });
+    const countFallback =
+      head.fallbackReason === undefined ? undefined : metrics.tallies.fallbacks.incrementFor({ reason: head.fallbackReason });
     hot.remember(
       hot.key(rawUrl, c.req.header(config.zoneHeader)),
       {
         body: reply.text,
         bodyBytes,
-        headersAt: (at) => playlistHeaders(head, at),
+        headersAt: headersByAge(head, playlistHeaders),
         onServe: () => {
-          requests.inc();
-          fallbacks?.inc();
+          countRequest();
+          countFallback?.();
         },
         ...(viewerAccess !== undefined && {
           personalize: personalizer(viewerAccess, reply, (at) => playlistHeaders(head, at), simpleCorsHeaders(cors)),

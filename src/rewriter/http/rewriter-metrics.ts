@@ -4,6 +4,7 @@
  * takes the ids of the fleet (plus "fallback").
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { CounterTallies } from '../../core/counter-tallies.js';
 
 export type RequestKind = 'playlist' | 'redirect' | 'steering';
 export type RequestOutcome =
@@ -17,15 +18,22 @@ export interface RewriterMetrics {
   assignments: Counter<'edge'>;
   rewriteSeconds: Histogram<'kind'>;
   rewrittenCache: Counter<'result'>;
+  /** Increments of `requests` and `fallbacks` for held answers, served many thousand times a second. */
+  tallies: { requests: CounterTallies<'kind' | 'mode' | 'outcome'>; fallbacks: CounterTallies<'reason'> };
 }
 
 export function createRewriterMetrics(registry: Registry): RewriterMetrics {
+  const tallies = { requests: new CounterTallies<'kind' | 'mode' | 'outcome'>(), fallbacks: new CounterTallies<'reason'>() };
   return {
+    tallies,
     requests: new Counter({
       name: 'hlscdn_rewriter_requests_total',
       help: 'Viewer requests answered, by kind (playlist, redirect, steering), mode and outcome',
       labelNames: ['kind', 'mode', 'outcome'] as const,
       registers: [registry],
+      collect() {
+        tallies.requests.flush(this);
+      },
     }),
     originFetches: new Counter({
       name: 'hlscdn_rewriter_origin_fetches_total',
@@ -44,6 +52,9 @@ export function createRewriterMetrics(registry: Registry): RewriterMetrics {
       help: 'Answers that sent viewers to the fallback base instead of an edge, by reason',
       labelNames: ['reason'] as const,
       registers: [registry],
+      collect() {
+        tallies.fallbacks.flush(this);
+      },
     }),
     assignments: new Counter({
       name: 'hlscdn_rewriter_edge_assignments_total',
