@@ -120,6 +120,27 @@ describe('placements', () => {
     for (let i = 0; i < 10; i++) expect(targeter(object(`new${i}.ts`))).not.toMatchObject({ edgeId: first.edgeId });
   });
 
+  it('keeps listed URIs while the registry is stale, primary and backup; new objects, redirects and a fleet with no live edge get the fallback', async () => {
+    const stale = { usable: false as const, reason: 'registry-stale' as const };
+    const { EdgePlacements } = await import('./edge-placements.js');
+    const placements = new EdgePlacements();
+    const primary = createMediaTargeter({ ...base, fleet: withLoad({}), placements, sticky: true })(object('seg.ts'));
+    const backup = createMediaTargeter({ ...base, fleet: withLoad({}), placements, sticky: true, backup: true })(object('seg.ts'));
+    if (!('edgeId' in primary) || !('edgeId' in backup)) throw new Error('expected edges');
+    expect(createMediaTargeter({ ...base, fleet: stale, placements, sticky: true })(object('seg.ts'))).toEqual(primary);
+    expect(createMediaTargeter({ ...base, fleet: stale, placements, sticky: true, backup: true })(object('seg.ts'))).toEqual(backup);
+    expect(createMediaTargeter({ ...base, fleet: stale, placements, sticky: true })(object('new.ts'))).toMatchObject({
+      fallback: stale.reason,
+    });
+    // A redirect is not bound by a listed URI: with no usable fleet it goes to the fallback.
+    expect(createMediaTargeter({ ...base, fleet: stale, placements })(object('seg.ts'))).toMatchObject({ fallback: stale.reason });
+    // No live edge: the listed edge is known gone, so the listed URI moves to the fallback too.
+    const gone = { usable: false as const, reason: 'no-live-edge' as const };
+    expect(createMediaTargeter({ ...base, fleet: gone, placements, sticky: true })(object('seg.ts'))).toMatchObject({
+      fallback: 'no-live-edge',
+    });
+  });
+
   it('puts the backup copy of an object on another edge than its primary, and keeps both', async () => {
     const { EdgePlacements } = await import('./edge-placements.js');
     const placements = new EdgePlacements();

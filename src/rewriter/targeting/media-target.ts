@@ -68,10 +68,26 @@ export function createMediaTargeter(options: MediaTargetOptions): (object: Media
     url: finish(joinBase(options.fallbackBase, object.rewriterPath + object.search), sign),
     fallback: reason,
   });
-  if (!fleet.usable) return (object) => fallback(object, fleet.reason);
+  // Keyed by pathway, pin and zone too: each gets its own placement.
+  const placementKeyOf = (key: string, pathway: string) => `${pathway}|${options.pinnedEdgeId ?? ''}|${options.zone ?? ''}|${key}`;
+  const placements = options.placements;
+  if (!fleet.usable) {
+    // A stale registry (Redis unreachable for a while) says nothing about the edges, which most likely still serve:
+    // new objects go to the fallback, but a URI already written into playlists keeps its edge, since hls.js fails the
+    // whole stream (fatal "media sequence mismatch") when a listed URI changes. With no live edge at all, every URI
+    // goes to the fallback: the listed ones would fail anyway.
+    const keepListed = options.sticky === true && fleet.reason === 'registry-stale';
+    return (object) => {
+      const pathways = options.backup ? ['backup', 'primary'] : ['primary'];
+      const earlier = keepListed
+        ? pathways.map((pathway) => placements?.get(placementKeyOf(object.originPath, pathway))).find((p) => p !== undefined)
+        : undefined;
+      if (earlier === undefined) return fallback(object, fleet.reason);
+      return { url: finish(joinBase(earlier.base, object.originPath + object.search), sign), edgeId: earlier.edgeId };
+    };
+  }
   const pinned = fleet.candidates.find((edge) => edge.id === options.pinnedEdgeId && edge.state === 'active' && edge.weight > 0);
   const selectOptions = { balanceFactor: options.balanceFactor, minCapacity: options.quietEdgeRequestsPerSec, zone: options.zone };
-  const placements = options.placements;
   const placeable = new Map(fleet.candidates.filter((edge) => edge.state === 'active' && edge.weight > 0).map((edge) => [edge.id, edge]));
   const urls = fleet.urls;
   const placedOn = (edge: EdgeCandidate | undefined): Placement | undefined => {
@@ -86,8 +102,7 @@ export function createMediaTargeter(options: MediaTargetOptions): (object: Media
   };
   /** The placement of `key` on a pathway: remembered, or chosen now and remembered. */
   function place(key: string, pathway: string, choose: (key: string) => Placement | undefined): Placement | undefined {
-    // Keyed by pathway, pin and zone too: each gets its own placement.
-    const placementKey = `${pathway}|${options.pinnedEdgeId ?? ''}|${options.zone ?? ''}|${key}`;
+    const placementKey = placementKeyOf(key, pathway);
     const earlier = placements?.get(placementKey);
     if (earlier !== undefined) {
       if (placeable.has(earlier.edgeId)) return { edgeId: earlier.edgeId, base: urls.get(earlier.edgeId) ?? earlier.base };
