@@ -81,6 +81,8 @@ export class EdgeRegistryView extends EventEmitter<EdgeRegistryViewEvents> {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly resyncIntervalMs: number;
+  /** How far local expiry may run past the last news from Redis (expiryNow). */
+  private readonly silenceMs: number;
   private readonly graceMs: number;
   private readonly startTimeoutMs: number;
   private updatedAt = 0;
@@ -103,6 +105,8 @@ export class EdgeRegistryView extends EventEmitter<EdgeRegistryViewEvents> {
     const ttlMs = options.ttlMs ?? 3_000;
     this.fleet = new FleetSnapshot({ ttlMs });
     this.resyncIntervalMs = options.resyncIntervalMs ?? 2_000;
+    // Writers heartbeat a third of the ttl apart: with any edge alive, news comes well within half a ttl.
+    this.silenceMs = ttlMs / 2;
     this.probeStaleMs = options.probeStaleMs ?? 3_000;
     this.graceMs = options.reconnectGraceMs ?? 2 * ttlMs;
     this.startTimeoutMs = options.startTimeoutMs ?? 5_000;
@@ -129,7 +133,7 @@ export class EdgeRegistryView extends EventEmitter<EdgeRegistryViewEvents> {
     const connected = this.isConnected();
     return {
       edges: this.fleet
-        .edges({ now, clock: this.clockApplies(now) })
+        .edges({ now: this.expiryNow(now), clock: this.clockApplies(now) })
         .map((edge) => withProbeVerdict(edge, this.probes.get(edge.id), now, this.probeStaleMs)),
       updatedAt: this.updatedAt,
       ageMs: this.updatedAt === 0 ? Number.POSITIVE_INFINITY : now - this.updatedAt,
@@ -245,7 +249,7 @@ export class EdgeRegistryView extends EventEmitter<EdgeRegistryViewEvents> {
     this.mergeProbes(read.probes);
     const changes = this.fleet.applyResync(token, read, { now, clock: this.clockApplies(now), keepMissing: now < this.graceUntil });
     this.apply(changes);
-    if (this.clockApplies(now)) this.apply(this.fleet.expire(now));
+    if (this.clockApplies(now)) this.apply(this.fleet.expire(this.expiryNow(now)));
     this.scheduleExpiry();
     if (read.prunable.length === 0) return;
     try {
@@ -312,12 +316,29 @@ export class EdgeRegistryView extends EventEmitter<EdgeRegistryViewEvents> {
     this.expiryTimer = undefined;
     const next = this.fleet.nextExpiryAt();
     if (this.closing || next === undefined || !this.isConnected()) return;
-    const delayMs = Math.max(0, Math.max(next, this.graceUntil) - this.now());
-    this.expiryTimer = setTimeout(() => {
-      const now = this.now();
-      if (this.clockApplies(now)) this.apply(this.fleet.expire(now));
-      this.scheduleExpiry();
-    }, delayMs);
+    const at = Math.max(next, this.graceUntil);
+    // Past what the clock may reach without news from Redis: the next event or full read schedules again.
+    if (at > this.updatedAt + this.silenceMs) return;
+    this.expiryTimer = setTimeout(
+      () => {
+        const now = this.now();
+        if (this.clockApplies(now)) this.apply(this.fleet.expire(this.expiryNow(now)));
+        this.scheduleExpiry();
+      },
+      Math.max(0, at - this.now()),
+    );
+  }
+
+  /**
+   * The time local expiry judges heartbeats at: now, but no later than shortly after the last news from
+   * Redis (an event, and every heartbeat publishes one, or a full read). A Redis that hangs (stopped,
+   * overloaded) keeps its connections open and sends nothing; judged by the clock alone, every edge would
+   * look dead one ttl later, though only the registry is, and the edges serve on. An edge that really
+   * stopped still leaves on time while any other edge heartbeats, or at the next full read when it was
+   * the only one.
+   */
+  private expiryNow(now: number): number {
+    return Math.min(now, this.updatedAt + this.silenceMs);
   }
 
   private apply(changes: FleetChange[]): void {

@@ -115,27 +115,50 @@ describe('writer and view', () => {
     expect(lines.some((l) => l.msg === 'registry view listener threw' && l.level === 50)).toBe(true);
   });
 
-  it('drops an edge that stops heartbeating within the 3 s ttl, by the local clock alone', async () => {
+  it('drops an edge that stops heartbeating within the 3 s ttl, by the local clock, while another edge heartbeats', async () => {
     const keys = registryKeys('t-expiry');
     const w = writer(server.url, { keyPrefix: 't-expiry' });
     // No resync in the test's time span: only the local clock can remove the edge.
     const v = await view(server.url, { keyPrefix: 't-expiry', resyncIntervalMs: 60_000 });
     const stale = new Promise<[EdgeRecord, string]>((resolve) => v.once('stale', (edge, reason) => resolve([edge, reason])));
     await w.register(now('edge-1'));
+    await w.register(now('edge-2'));
+    await waitUntil(() => ids(v).includes('edge-1') && ids(v).includes('edge-2'), { what: 'join' });
+    // edge-2 goes on heartbeating (every heartbeat is news from Redis); edge-1 stops after this one.
+    const beating = setInterval(() => void w.heartbeat(now('edge-2')).catch(() => undefined), 500);
+    try {
+      const last = now('edge-1');
+      await w.heartbeat(last);
+
+      await waitUntil(() => !ids(v).includes('edge-1'), { timeoutMs: 5_000, intervalMs: 10, what: 'the edge to leave the snapshot' });
+      const goneAfterMs = Date.now() - last.heartbeatAt;
+      expect(goneAfterMs).toBeGreaterThanOrEqual(2_990);
+      // The ttl plus scheduling slack on a shared 2-core machine.
+      expect(goneAfterMs).toBeLessThanOrEqual(3_200);
+      const [edge, reason] = await stale;
+      expect(edge.id).toBe('edge-1');
+      expect(reason).toBe('expired');
+      expect(ids(v)).toContain('edge-2');
+    } finally {
+      clearInterval(beating);
+    }
+    // Redis expired the record too (PX), with nothing published.
+    await waitUntil(async () => (await admin.exists(keys.record('edge-1'))) === 0, { timeoutMs: 1_000, what: 'the key to expire' });
+  });
+
+  it('keeps edges while Redis says nothing (a hung Redis looks the same), and drops a silent lone edge at the next full read', async () => {
+    const w = writer(server.url, { keyPrefix: 't-silent' });
+    const v = await view(server.url, { keyPrefix: 't-silent', resyncIntervalMs: 60_000 });
+    await w.register(now('edge-1'));
     await waitUntil(() => ids(v).includes('edge-1'), { what: 'join' });
     const last = now('edge-1');
     await w.heartbeat(last);
-
-    await waitUntil(() => !ids(v).includes('edge-1'), { timeoutMs: 5_000, intervalMs: 10, what: 'the edge to leave the snapshot' });
-    const goneAfterMs = Date.now() - last.heartbeatAt;
-    expect(goneAfterMs).toBeGreaterThanOrEqual(2_990);
-    // The ttl plus scheduling slack on a shared 2-core machine.
-    expect(goneAfterMs).toBeLessThanOrEqual(3_200);
-    const [edge, reason] = await stale;
-    expect(edge.id).toBe('edge-1');
-    expect(reason).toBe('expired');
-    // Redis expired the record too (PX), with nothing published.
-    await waitUntil(async () => (await admin.exists(keys.record('edge-1'))) === 0, { timeoutMs: 1_000, what: 'the key to expire' });
+    // Past the ttl with no event and no full read: nothing says whether the edge or the registry went quiet.
+    await waitUntil(() => Date.now() - last.heartbeatAt > 3_500, { timeoutMs: 5_000, intervalMs: 50, what: 'the ttl to pass' });
+    expect(ids(v)).toEqual(['edge-1']);
+    // A full read is news: the record has expired in Redis meanwhile, and the edge leaves.
+    await v.resync();
+    expect(ids(v)).toEqual([]);
   });
 
   it('deregisters: the view gets a leave event and every key of the edge is gone', async () => {
