@@ -13,11 +13,21 @@
  * fatal levelParsingError, "media sequence mismatch"). A plain Map in insertion
  * order gives the LRU bound.
  */
+import type { FallbackReason } from './fleet.js';
+
 export interface Placement {
   edgeId: string;
   /** The edge's base URL when the object was placed. */
   base: string;
+  /**
+   * Set when a playlist listed the object at the fallback base (no usable fleet then): it stays
+   * there while listed, edges back or not. `edgeId` is then FALLBACK_PLACEMENT.
+   */
+  fallback?: FallbackReason;
 }
+
+/** The edgeId of a fallback placement: not a valid edge id (EDGE_ID_PATTERN), so no edge can take it. */
+export const FALLBACK_PLACEMENT = '#fallback';
 
 export class EdgePlacements {
   private readonly placed = new Map<string, Placement>();

@@ -141,6 +141,17 @@ describe('placements', () => {
     });
   });
 
+  it('keeps an object listed at the fallback there when edges come back; redirects and new objects go to edges', async () => {
+    const { EdgePlacements } = await import('./edge-placements.js');
+    const placements = new EdgePlacements();
+    const stale = { usable: false as const, reason: 'registry-stale' as const };
+    const during = createMediaTargeter({ ...base, fleet: stale, placements, sticky: true })(object('seg.ts'));
+    expect(during).toMatchObject({ fallback: 'registry-stale' });
+    expect(createMediaTargeter({ ...base, fleet: withLoad({}), placements, sticky: true })(object('seg.ts'))).toEqual(during);
+    expect(createMediaTargeter({ ...base, fleet: withLoad({}), placements })(object('seg.ts'))).toHaveProperty('edgeId');
+    expect(createMediaTargeter({ ...base, fleet: withLoad({}), placements, sticky: true })(object('new.ts'))).toHaveProperty('edgeId');
+  });
+
   it('puts the backup copy of an object on another edge than its primary, and keeps both', async () => {
     const { EdgePlacements } = await import('./edge-placements.js');
     const placements = new EdgePlacements();

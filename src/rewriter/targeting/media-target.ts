@@ -11,7 +11,7 @@ import { selectEdge } from '../selection/index.js';
 import { rankCandidates } from '../selection/rank-edges.js';
 import type { EdgeCandidate } from '../selection/index.js';
 import type { FallbackReason, FleetState } from './fleet.js';
-import type { EdgePlacements, Placement } from './edge-placements.js';
+import { FALLBACK_PLACEMENT, type EdgePlacements, type Placement } from './edge-placements.js';
 import { joinBase } from './url-mapping.js';
 
 export interface MediaObject {
@@ -71,18 +71,24 @@ export function createMediaTargeter(options: MediaTargetOptions): (object: Media
   // Keyed by pathway, pin and zone too: each gets its own placement.
   const placementKeyOf = (key: string, pathway: string) => `${pathway}|${options.pinnedEdgeId ?? ''}|${options.zone ?? ''}|${key}`;
   const placements = options.placements;
+  /** In a playlist (sticky), an object sent to the fallback stays there while listed: remembered like an edge. */
+  const fallbackListed = (object: MediaObject, pathway: string, reason: FallbackReason): MediaTarget => {
+    if (options.sticky)
+      placements?.remember(placementKeyOf(object.originPath, pathway), { edgeId: FALLBACK_PLACEMENT, base: '', fallback: reason });
+    return fallback(object, reason);
+  };
   if (!fleet.usable) {
     // A stale registry (Redis unreachable for a while) says nothing about the edges, which most likely still serve:
     // new objects go to the fallback, but a URI already written into playlists keeps its edge, since hls.js fails the
-    // whole stream (fatal "media sequence mismatch") when a listed URI changes. With no live edge at all, every URI
-    // goes to the fallback: the listed ones would fail anyway.
-    const keepListed = options.sticky === true && fleet.reason === 'registry-stale';
+    // whole stream (fatal "media sequence mismatch") when a listed URI changes. With no live edge at all, listed
+    // edge URIs go to the fallback too: they would fail anyway.
+    const pathway = options.backup ? 'backup' : 'primary';
     return (object) => {
-      const pathways = options.backup ? ['backup', 'primary'] : ['primary'];
-      const earlier = keepListed
-        ? pathways.map((pathway) => placements?.get(placementKeyOf(object.originPath, pathway))).find((p) => p !== undefined)
+      const earlier = options.sticky
+        ? [pathway, 'primary'].map((p) => placements?.get(placementKeyOf(object.originPath, p))).find((p) => p !== undefined)
         : undefined;
-      if (earlier === undefined) return fallback(object, fleet.reason);
+      if (earlier?.fallback !== undefined) return fallback(object, fleet.reason);
+      if (earlier === undefined || fleet.reason !== 'registry-stale') return fallbackListed(object, pathway, fleet.reason);
       return { url: finish(joinBase(earlier.base, object.originPath + object.search), sign), edgeId: earlier.edgeId };
     };
   }
@@ -119,7 +125,9 @@ export function createMediaTargeter(options: MediaTargetOptions): (object: Media
     const placement = options.backup
       ? (place(key, 'backup', backupChoice) ?? place(key, 'primary', primaryChoice))
       : place(key, 'primary', primaryChoice);
-    if (placement === undefined) return fallback(object, 'no-live-edge');
+    if (placement === undefined) return fallbackListed(object, options.backup ? 'backup' : 'primary', 'no-live-edge');
+    // Listed at the fallback during an outage: it stays there (place() gives remembered placements to playlists only).
+    if (placement.fallback !== undefined) return fallback(object, placement.fallback);
     return { url: finish(joinBase(placement.base, key + object.search), sign), edgeId: placement.edgeId };
   };
 }
