@@ -5,10 +5,12 @@
  * mode, all at once, while
  * in turn one edge's nginx hangs (SIGSTOP), a whole edge hangs (nginx and agent
  * stopped), a whole edge is SIGKILLed without deregistering, and one edge is made
- * slow. In every case the longest stall is at most 1 s and no fatal error is
- * raised. Between faults the fleet is brought back to three healthy edges.
+ * slow; then Redis hangs for longer than the rewriter trusts its registry. In
+ * every case the longest stall is at most 1 s and no fatal error is raised.
+ * Between faults the fleet is brought back to three healthy edges.
  */
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../src/core/process/index.js';
@@ -107,6 +109,22 @@ async function edgeOfNextSegment(): Promise<{ id: string; url: string; pid?: num
   );
 }
 
+/** Plays every page for `seconds` at once and asserts what each met: no fatal error, no stall over 1 s. */
+async function playAllThrough(seconds: number, fault: string): Promise<void> {
+  const names = [...players.keys()];
+  const after = await Promise.all(names.map((name) => playFor(players.get(name)!, seconds, `${name}: ${seconds} s with ${fault}`)));
+  names.forEach((name, i) => {
+    const state = after[i]!;
+    // eslint-disable-next-line no-console -- what each player met is the test's report.
+    console.log(
+      `${fault}: ${name}: longest stall ${Math.round(longestStallMs(state))} ms, load errors ${state.loadErrors}, per edge ${JSON.stringify(state.perEdge)}`,
+    );
+    expect(state.fatal, `${name}: fatal error`).toBeNull();
+    expect(state.videoError, `${name}: video error`).toBeNull();
+    expect(longestStallMs(state), `${name}: longest stall with ${fault}`).toBeLessThanOrEqual(1_000);
+  });
+}
+
 describe('edge faults while hls.js plays in every mode and Shaka in absolute and redirect mode', () => {
   it.each(EDGE_FAULTS.map((fault) => [fault]))('%s: no stall over 1 s, no fatal error', { timeout: 120_000 }, async (fault: EdgeFault) => {
     // The worst moment for absolute mode: the edge that the newest segment was just placed on, before any
@@ -116,18 +134,7 @@ describe('edge faults while hls.js plays in every mode and Shaka in absolute and
     for (const page of players.values()) await resetStalls(page);
     const undo = injectFault(fault, processes);
     try {
-      const names = [...players.keys()];
-      const after = await Promise.all(names.map((name) => playFor(players.get(name)!, 12, `${name}: 12 s with ${fault} on ${victim.id}`)));
-      names.forEach((name, i) => {
-        const state = after[i]!;
-        // eslint-disable-next-line no-console -- what each player met is the test's report.
-        console.log(
-          `${fault} on ${victim.id}: ${name}: longest stall ${Math.round(longestStallMs(state))} ms, load errors ${state.loadErrors}, per edge ${JSON.stringify(state.perEdge)}`,
-        );
-        expect(state.fatal, `${name}: fatal error`).toBeNull();
-        expect(state.videoError, `${name}: video error`).toBeNull();
-        expect(longestStallMs(state), `${name}: longest stall with ${fault}`).toBeLessThanOrEqual(1_000);
-      });
+      await playAllThrough(12, `${fault} on ${victim.id}`);
     } finally {
       undo();
     }
@@ -141,5 +148,33 @@ describe('edge faults while hls.js plays in every mode and Shaka in absolute and
       },
       { timeoutMs: 60_000, what: `the fleet to recover to ${wanted} healthy edges` },
     );
+  });
+
+  it('redis-hang: no stall over 1 s, no fatal error while Redis hangs past the rewriter snapshot limit', { timeout: 120_000 }, async () => {
+    // A hung Redis (SIGSTOP: connections stay open, nothing answers) for longer than the rewriter's
+    // maxSnapshotAgeMs (10 s): the registry goes stale, edges cannot heartbeat, and the edges serve on.
+    const port = Number(new URL(stack.redisUrl).port);
+    const redisPid = Number((await readFile(join(dir, 'redis', `redis-${port}.pid`), 'utf8')).trim());
+    for (const page of players.values()) await resetStalls(page);
+    process.kill(redisPid, 'SIGSTOP');
+    try {
+      const playing = playAllThrough(16, 'redis-hang');
+      // The outage reached the rewriter: it answers from a stale registry (new segments at the fallback base).
+      await waitUntil(
+        async () =>
+          (await fetch(`${stack.masterUrl.replace('master.m3u8', '360p/index.m3u8')}?hlscdn_mode=absolute`)).headers.get(
+            'x-hlscdn-fallback',
+          ) === 'registry-stale',
+        {
+          timeoutMs: 15_000,
+          intervalMs: 250,
+          what: 'the rewriter to answer from a stale registry',
+        },
+      );
+      await playing;
+    } finally {
+      process.kill(redisPid, 'SIGCONT');
+    }
+    await waitUntil(() => healthyEdges().length >= EDGES - 1, { timeoutMs: 30_000, what: 'the fleet back in the registry' });
   });
 });
