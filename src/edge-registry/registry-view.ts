@@ -105,7 +105,8 @@ export class EdgeRegistryView extends EventEmitter<EdgeRegistryViewEvents> {
     const ttlMs = options.ttlMs ?? 3_000;
     this.fleet = new FleetSnapshot({ ttlMs });
     this.resyncIntervalMs = options.resyncIntervalMs ?? 2_000;
-    // Writers heartbeat a third of the ttl apart: with any edge alive, news comes well within half a ttl.
+    // Writers heartbeat a third of the ttl apart by default: with any edge alive, news comes well within half a
+    // ttl. Slower heartbeats only delay the expiry of a dead edge until the next news, they never hasten one.
     this.silenceMs = ttlMs / 2;
     this.probeStaleMs = options.probeStaleMs ?? 3_000;
     this.graceMs = options.reconnectGraceMs ?? 2 * ttlMs;

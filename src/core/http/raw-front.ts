@@ -45,6 +45,7 @@ export interface EncodedAnswer {
   bytes?: Buffer;
 }
 
+/** What the app sees of the connection in `env.incoming` (the fields @hono/node-server's HttpBindings users read). */
 export interface RawIncoming {
   url: string;
   method: string;
@@ -99,6 +100,7 @@ export function createRawFront(options: RawFrontOptions): RawFront {
   };
 
   // Whether a header name (as the app spells it) is one the front writes itself; apps use a handful of names.
+  // Cached because a per-viewer answer (no encoded slot) builds its head on every request.
   const framingByName = new Map<string, boolean>();
   const isFraming = (name: string) => {
     let framing = framingByName.get(name);

@@ -83,9 +83,11 @@ export function createMediaTargeter(options: MediaTargetOptions): (object: Media
     // whole stream (fatal "media sequence mismatch") when a listed URI changes. With no live edge at all, listed
     // edge URIs go to the fallback too: they would fail anyway.
     const pathway = options.backup ? 'backup' : 'primary';
+    // As with a usable fleet: a backup playlist lists the backup placement, else the primary one.
+    const lookedUp = options.backup ? ['backup', 'primary'] : ['primary'];
     return (object) => {
       const earlier = options.sticky
-        ? [pathway, 'primary'].map((p) => placements?.get(placementKeyOf(object.originPath, p))).find((p) => p !== undefined)
+        ? lookedUp.map((p) => placements?.get(placementKeyOf(object.originPath, p))).find((p) => p !== undefined)
         : undefined;
       if (earlier?.fallback !== undefined) return fallback(object, fleet.reason);
       if (earlier === undefined || fleet.reason !== 'registry-stale') return fallbackListed(object, pathway, fleet.reason);
