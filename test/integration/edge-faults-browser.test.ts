@@ -9,8 +9,7 @@
  * every case the longest stall is at most 1 s and no fatal error is raised.
  * Between faults the fleet is brought back to three healthy edges.
  */
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../src/core/process/index.js';
@@ -18,7 +17,7 @@ import { EdgeRegistryView } from '../../src/edge-registry/index.js';
 import type { LocalStack } from '../../src/local-stack/index.js';
 import { launchChromium } from '../support/browser.js';
 import { EDGE_FAULTS, edgeProcesses, injectFault, type EdgeFault } from '../support/edge-faults.js';
-import { startTestStack } from '../support/local-stack-fixture.js';
+import { firstVariantUrl, stackRedis, startTestStack } from '../support/local-stack-fixture.js';
 import { longestStallMs, playFor, resetStalls, stallTracker, waitForPlayback } from '../support/player-state.js';
 
 /** Each player page: which player, in which mode. */
@@ -153,24 +152,18 @@ describe('edge faults while hls.js plays in every mode and Shaka in absolute and
   it('redis-hang: no stall over 1 s, no fatal error while Redis hangs past the rewriter snapshot limit', { timeout: 120_000 }, async () => {
     // A hung Redis (SIGSTOP: connections stay open, nothing answers) for longer than the rewriter's
     // maxSnapshotAgeMs (10 s): the registry goes stale, edges cannot heartbeat, and the edges serve on.
-    const port = Number(new URL(stack.redisUrl).port);
-    const redisPid = Number((await readFile(join(dir, 'redis', `redis-${port}.pid`), 'utf8')).trim());
+    const redisPid = (await stackRedis(stack, dir).pid())!;
+    const mediaUrl = await firstVariantUrl(stack.masterUrl, '?hlscdn_mode=absolute');
     for (const page of players.values()) await resetStalls(page);
     process.kill(redisPid, 'SIGSTOP');
     try {
       const playing = playAllThrough(16, 'redis-hang');
       // The outage reached the rewriter: it answers from a stale registry (new segments at the fallback base).
-      await waitUntil(
-        async () =>
-          (await fetch(`${stack.masterUrl.replace('master.m3u8', '360p/index.m3u8')}?hlscdn_mode=absolute`)).headers.get(
-            'x-hlscdn-fallback',
-          ) === 'registry-stale',
-        {
-          timeoutMs: 15_000,
-          intervalMs: 250,
-          what: 'the rewriter to answer from a stale registry',
-        },
-      );
+      await waitUntil(async () => (await fetch(mediaUrl)).headers.get('x-hlscdn-fallback') === 'registry-stale', {
+        timeoutMs: 15_000,
+        intervalMs: 250,
+        what: 'the rewriter to answer from a stale registry',
+      });
       await playing;
     } finally {
       process.kill(redisPid, 'SIGCONT');

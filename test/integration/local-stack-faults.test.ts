@@ -5,7 +5,7 @@
  * whose nginx hangs (the autoscaler replaces it). After every close, no process
  * mentioning the stack's directory is left.
  */
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import { isGroupAlive, redisPingProbe, waitUntil } from '../../src/core/process/
 import { EdgeRegistryView } from '../../src/edge-registry/index.js';
 import { startLocalStack, type LocalStack } from '../../src/local-stack/index.js';
 import { edgeProcesses, injectFault } from '../support/edge-faults.js';
-import { freePortsEnv, startTestStack } from '../support/local-stack-fixture.js';
+import { firstVariantUrl, freePortsEnv, stackRedis, startTestStack } from '../support/local-stack-fixture.js';
 import { processesMentioning } from '../support/processes.js';
 
 const CLOSE_BOUND_MS = 10_000;
@@ -29,19 +29,6 @@ function report(line: string): void {
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
 });
-
-/** The stack's redis-server: its port from the URL, its pid from the pid file beside its config. */
-function redisOf(stack: LocalStack, dir: string): { port: number; pid: () => Promise<number | undefined> } {
-  const port = Number(new URL(stack.redisUrl).port);
-  const pidFile = join(dir, 'redis', `redis-${port}.pid`);
-  return {
-    port,
-    pid: async () => {
-      const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
-      return pid > 0 ? pid : undefined;
-    },
-  };
-}
 
 function alive(pid: number): boolean {
   try {
@@ -92,7 +79,7 @@ describe('the local stack when its own parts fail', () => {
     const { stack, dir } = await startTestStack('faults-redis');
     cleanups.push(() => stack.close());
     await playable(stack);
-    const redis = redisOf(stack, dir);
+    const redis = stackRedis(stack, dir);
     const before = await redis.pid();
     expect(before).toBeDefined();
     const edgeIds = (await stack.edges()).map((e) => e.id).sort();
@@ -117,11 +104,7 @@ describe('the local stack when its own parts fail', () => {
     });
     const reregisteredMs = Math.round(performance.now() - killedAt);
     // The rewriter answers, and its view sends a segment to a live edge again.
-    const master = await (await fetch(stack.masterUrl)).text();
-    const variantUrl = new URL(
-      master.split('\n').find((l) => l && !l.startsWith('#'))!,
-      stack.masterUrl,
-    );
+    const variantUrl = await firstVariantUrl(stack.masterUrl);
     const media = await (await fetch(variantUrl)).text();
     const segmentUrl = new URL(
       media.split('\n').find((l) => l && !l.startsWith('#'))!,
@@ -154,7 +137,7 @@ describe('the local stack when its own parts fail', () => {
     });
     cleanups.push(() => stack.close());
     await playable(stack);
-    const redis = redisOf(stack, dir);
+    const redis = stackRedis(stack, dir);
     const pid = (await redis.pid())!;
     process.kill(pid, 'SIGKILL');
     await waitUntil(() => !alive(pid), { timeoutMs: 5_000, what: 'redis-server gone' });

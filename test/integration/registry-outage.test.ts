@@ -7,12 +7,11 @@
  * same through the outage; only segments that appear during it go to the
  * fallback base, and once Redis answers again new segments go to edges again.
  */
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../src/core/process/index.js';
 import type { LocalStack } from '../../src/local-stack/index.js';
-import { startTestStack } from '../support/local-stack-fixture.js';
+import { firstVariantUrl, stackRedis, startTestStack } from '../support/local-stack-fixture.js';
 
 /** The rewriter stops trusting a snapshot this old (the default is 10 s; shorter keeps the test short). */
 const MAX_SNAPSHOT_AGE_MS = 2_000;
@@ -32,12 +31,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function redisPid(): Promise<number> {
-  const port = Number(new URL(stack.redisUrl).port);
-  return Number((await readFile(join(dir, 'redis', `redis-${port}.pid`), 'utf8')).trim());
-}
-
-/** One reload of the top variant's media playlist: its fallback header and segment URI by media sequence number. */
+/** One reload of a media playlist: its fallback header and segment URI by media sequence number. */
 async function reload(mediaUrl: string): Promise<{ fallback: string | null; uris: Map<number, string> }> {
   const res = await fetch(mediaUrl);
   const text = await res.text();
@@ -53,9 +47,7 @@ describe('the rewriter while Redis hangs', () => {
     'keeps every listed segment URI through the outage; new segments go to the fallback, then to edges again',
     { timeout: 90_000 },
     async () => {
-      const master = await (await fetch(stack.masterUrl)).text();
-      const variant = master.split('\n').find((line) => line !== '' && !line.startsWith('#'))!;
-      const mediaUrl = new URL(variant, stack.masterUrl).href;
+      const mediaUrl = await firstVariantUrl(stack.masterUrl);
       const originHost = new URL(stack.originUrl).host;
       const seen = new Map<number, string>();
       const changed: string[] = [];
@@ -69,7 +61,7 @@ describe('the rewriter while Redis hangs', () => {
       record((await reload(mediaUrl)).uris);
       const listedBefore = new Set(seen.keys());
 
-      const pid = await redisPid();
+      const pid = (await stackRedis(stack, dir).pid())!;
       process.kill(pid, 'SIGSTOP');
       let staleAnswers = 0;
       try {

@@ -1,5 +1,5 @@
 /** The local stack on free ports in a temp dir, for end-to-end tests. */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
@@ -40,4 +40,25 @@ export async function startTestStack(
     env: { PATH: process.env.PATH ?? '' },
   });
   return { stack, dir };
+}
+
+/** The stack's private redis-server: its port from the URL, its pid from the pid file beside its config. */
+export function stackRedis(stack: LocalStack, dir: string): { port: number; pid: () => Promise<number | undefined> } {
+  const port = Number(new URL(stack.redisUrl).port);
+  const pidFile = join(dir, 'redis', `redis-${port}.pid`);
+  return {
+    port,
+    pid: async () => {
+      const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+      return pid > 0 ? pid : undefined;
+    },
+  };
+}
+
+/** The URL of the first variant a master playlist lists (`query` added, e.g. `?hlscdn_mode=absolute`). */
+export async function firstVariantUrl(masterUrl: string, query = ''): Promise<string> {
+  const master = await (await fetch(masterUrl + query)).text();
+  const variant = master.split('\n').find((line) => line !== '' && !line.startsWith('#'));
+  if (variant === undefined) throw new Error(`no variant in ${masterUrl}:\n${master}`);
+  return new URL(variant, masterUrl + query).href;
 }
