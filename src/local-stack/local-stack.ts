@@ -33,7 +33,6 @@ import { localApiToken } from './api-token.js';
 import { ensureLiveTask, liveOutputPrefix, liveTaskId } from './live-task.js';
 import { localFleetBounds } from './fleet-bounds.js';
 import { preflight } from './preflight.js';
-import { startFirstEdges } from './first-edges.js';
 
 export interface LocalStackOptions {
   config: HlscdnConfig;
@@ -202,7 +201,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         closeWithin(autoscaler, 4_500, 'the autoscaler service', logger),
       ]);
     });
-    await startFirstEdges(actuator, options.edges ?? 2, logger);
+    await actuator.add(options.edges ?? 2);
 
     const rewriter = await startRewriter({
       rewriter: { ...config.rewriter, originUrl: origin.url, mode: options.mode ?? 'redirect' },
