@@ -149,6 +149,7 @@ export class LocalActuator implements EdgeActuator {
     const n = Number(id.slice(id.lastIndexOf('-') + 1));
     // A free port can be taken between our probe and nginx's bind: with free ports, try a few.
     const attempts = basePort === 0 ? 3 : 1;
+    let otherFailures = 0;
     for (let attempt = 1; ; attempt++) {
       const port = basePort === 0 ? await findFreePort(this.host) : basePort + n - 1;
       try {
@@ -157,8 +158,14 @@ export class LocalActuator implements EdgeActuator {
       } catch (error) {
         this.edges.delete(id);
         const inUse = isHlscdnError(error) && /address already in use/i.test(error.message);
-        if (!inUse || attempt >= attempts) throw error;
-        this.logger.debug({ id, port }, 'port taken meanwhile: trying another');
+        // Any other failure gets one more try, under the same id (so the autoscaler does not see it vanish and
+        // launch a replacement of its own): seen in CI on a loaded machine, an edge's nginx exited 2 s after starting.
+        const retry = inUse ? attempt < attempts : otherFailures++ === 0;
+        if (!retry) throw error;
+        this.logger.warn(
+          { id, port, error: errorMessage(error) },
+          inUse ? 'port taken meanwhile: trying another' : 'edge failed to start: trying once more',
+        );
       }
     }
   }
